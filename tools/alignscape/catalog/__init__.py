@@ -1,0 +1,1 @@
+"""Loading, validating and modelling the catalog (YAML + BibTeX -> typed model)."""
