@@ -43,7 +43,8 @@ RULES: dict[str, tuple[str, str]] = {
     "X011": ("bibtex-missing-field", "a BibTeX entry lacks title, author or year"),
     "X012": ("year-mismatch", "the entry's year disagrees with its BibTeX year"),
     "C001": ("taxonomy-invalid", "catalog/taxonomy.yaml breaks its schema or repeats an id"),
-    "C002": ("tradeoffs-invalid", "catalog/tradeoffs.yaml breaks its schema or names an unknown option"),
+    "C002": ("tradeoffs-invalid",
+             "catalog/tradeoffs.yaml breaks its schema or names an unknown option"),
 }
 
 

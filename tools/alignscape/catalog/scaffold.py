@@ -11,7 +11,7 @@ def render_template(entry_id: str, kind: str, root=None) -> str:
     if taxonomy is None or tradeoffs is None:
         raise SystemExit("alignscape new: the taxonomy does not validate; run alignscape validate")
     lines = [
-        f"# New catalog entry. Replace every TODO, delete what does not apply, then run",
+        "# New catalog entry. Replace every TODO, delete what does not apply, then run",
         f"#   alignscape validate catalog/entries/{entry_id}.yaml",
         "# Every fact must be checked against the paper's abstract page or an official source.",
         f"id: {entry_id}",

@@ -27,7 +27,8 @@ def entry_validator(taxonomy: Taxonomy, tradeoff_dimensions: list[str],
                     levels: list[str]) -> Draft202012Validator:
     options = taxonomy.options_schema(tradeoff_dimensions, levels)
     registry = Registry().with_resource(
-        "urn:alignscape:options", Resource.from_contents(options, default_specification=DRAFT202012))
+        "urn:alignscape:options",
+        Resource.from_contents(options, default_specification=DRAFT202012))
     return Draft202012Validator(read_schema("entry"), registry=registry)
 
 

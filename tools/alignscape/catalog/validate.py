@@ -19,7 +19,7 @@ from alignscape.catalog.bibliography import Bibliography, load_bibliography
 from alignscape.catalog.findings import Finding
 from alignscape.catalog.model import Catalog, Entry
 from alignscape.catalog.schemas import entry_validator, file_validator
-from alignscape.catalog.yamlsafe import LoadedYaml, YamlProblem, dotted, load_file
+from alignscape.catalog.yamlsafe import LoadedYaml, YamlProblem, dotted, load_bytes, load_file
 from alignscape.taxonomy import Taxonomy, Tradeoffs
 
 ARXIV_NEW = re.compile(r"^(\d{2})(0[1-9]|1[0-2])\.\d{4,5}(v\d+)?$")
@@ -46,7 +46,16 @@ class _Parsed:
     data: dict
     loaded: LoadedYaml
     shown: str
-    stem: str
+    path: Path | None
+
+
+def _relative_to(path: Path | None, root: Path) -> str:
+    if path is None:
+        return ""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def shown_path(path: Path) -> str:
@@ -71,41 +80,26 @@ def validate_catalog(root: Path, paths: list[Path] | None = None) -> ValidationR
     files = sorted((catalog_dir / "entries").glob("*.yaml"))
     requested = _expand(paths or [])
     files = sorted(set(files) | set(requested))
-    validator = entry_validator(taxonomy, list(tradeoffs.dimensions), list(tradeoffs.levels))
-
+    checker = EntryChecker(taxonomy, tradeoffs, bibliography)
     parsed: list[_Parsed] = []
     known_ids: set[str] = set()  # ids of every file, valid or not, so one broken entry
     for path in files:              # does not make every reference to it an error too
-        shown = shown_path(path)
-        try:
-            loaded = load_file(path)
-        except YamlProblem as problem:
-            findings.append(Finding(shown, problem.line, problem.column, problem.code,
-                                    problem.field, problem.message))
-            continue
-        if not isinstance(loaded.data, dict):
-            findings.append(Finding(shown, 1, 1, "Y009", "",
-                                    f"the document is {_TYPE_NAMES.get(type(loaded.data), 'not a mapping')}",
-                                    "a mapping of entry fields such as `id: ...`"))
-            continue
-        if isinstance(loaded.data.get("id"), str):
-            known_ids.add(loaded.data["id"])
-        entry_findings = _schema_findings(validator, loaded, shown, taxonomy)
-        if not entry_findings:
-            entry_findings = _entry_checks(loaded, shown, path.stem, bibliography)
-            parsed.append(_Parsed(loaded.data, loaded, shown, path.stem))
+        entry_findings, item, entry_id = checker.check_file(path)
         findings += entry_findings
+        if entry_id:
+            known_ids.add(entry_id)
+        if item is not None:
+            parsed.append(item)
 
     findings += _cross_checks(parsed, known_ids, taxonomy, catalog_dir)
     entries = {}
     for item in parsed:
         entries.setdefault(item.data["id"], Entry.from_data(
-            item.data, shown_path(Path(item.shown)), taxonomy))
+            item.data, _relative_to(item.path, root), taxonomy))
     catalog = Catalog(root, taxonomy, tradeoffs, bibliography, entries)
-    if requested:
-        wanted = {shown_path(p) for p in requested}
-        findings = [f for f in findings if f.path in wanted or not f.path.endswith(".yaml")
-                    or "/entries/" not in f.path.replace(os.sep, "/")]
+    if requested:  # report on the files asked about, and on the shared files they depend on
+        others = {shown_path(p) for p in files} - {shown_path(p) for p in requested}
+        findings = [f for f in findings if f.path not in others]
     return ValidationResult(sorted(set(findings)), catalog, len(files))
 
 
@@ -231,8 +225,52 @@ def _check_effect_citations(catalog_dir: Path, tradeoffs: Tradeoffs,
                 line, column = loaded.locate(("effects", i, "cite", j))
                 out.append(Finding(shown_path(path), line, column, "X003",
                                    f"effects[{i}].cite[{j}]", f"unknown citation key {key!r}",
-                                   _expect(key, list(bibliography.references), "a key of references.bib")))
+                                   _expect(key, list(bibliography.references),
+                                           "a key of references.bib")))
     return out
+
+
+class EntryChecker:
+    """Checks single entry files against the schema and the per-entry rules."""
+
+    def __init__(self, taxonomy: Taxonomy, tradeoffs: Tradeoffs, bibliography: Bibliography):
+        self.taxonomy = taxonomy
+        self.bibliography = bibliography
+        self.validator = entry_validator(taxonomy, list(tradeoffs.dimensions),
+                                         list(tradeoffs.levels))
+
+    def check_file(self, path: Path):
+        shown = shown_path(path)
+        try:
+            loaded = load_file(path)
+        except YamlProblem as problem:
+            return [_from_problem(shown, problem)], None, None
+        return self._check(loaded, shown, path.stem, path)
+
+    def check_bytes(self, raw: bytes, shown: str, stem: str):
+        try:
+            loaded = load_bytes(raw)
+        except YamlProblem as problem:
+            return [_from_problem(shown, problem)], None, None
+        return self._check(loaded, shown, stem)
+
+    def _check(self, loaded: LoadedYaml, shown: str, stem: str, path: Path | None = None):
+        """(findings, parsed entry or None, the id it declares or None)."""
+        if not isinstance(loaded.data, dict):
+            found = _TYPE_NAMES.get(type(loaded.data), "not a mapping")
+            return [Finding(shown, 1, 1, "Y009", "", f"the document is {found}",
+                            "a mapping of entry fields such as `id: ...`")], None, None
+        entry_id = loaded.data.get("id") if isinstance(loaded.data.get("id"), str) else None
+        findings = _schema_findings(self.validator, loaded, shown, self.taxonomy)
+        if findings:
+            return findings, None, entry_id
+        findings = _entry_checks(loaded, shown, stem, self.bibliography)
+        return findings, _Parsed(loaded.data, loaded, shown, path), entry_id
+
+
+def _from_problem(shown: str, problem: YamlProblem) -> Finding:
+    return Finding(shown, problem.line, problem.column, problem.code, problem.field,
+                   problem.message)
 
 
 # --- one entry ----------------------------------------------------------------------------------
@@ -260,8 +298,8 @@ def _describe(error, loaded: LoadedYaml, shown: str, taxonomy: Taxonomy):
         present = instance if isinstance(instance, dict) else {}
         for name in error.validator_value:
             if name not in present:
-                yield at(path, "S001", f"required field {(dotted((*path, name)))!r} is missing",
-                         f"add `{name}:`")
+                yield Finding(shown, line, column, "S001", dotted((*path, name)),
+                              f"required field {name!r} is missing", f"add `{name}:`")
         return
     if kind in ("additionalProperties", "unevaluatedProperties"):
         allowed = set(error.schema.get("properties", {}))

@@ -82,7 +82,8 @@ def load_bytes(raw: bytes) -> LoadedYaml:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise YamlProblem("Y006", line, column,
-                          f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8") from None
+                          f"byte 0x{raw[exc.start]:02x} at offset {exc.start} is not UTF-8",
+                          ) from None
     return load_text(text.removeprefix("\ufeff"))
 
 

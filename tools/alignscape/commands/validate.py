@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from alignscape.catalog.findings import RULES, rules_markdown
-from alignscape.catalog.validate import validate_catalog
+from alignscape.catalog.schemas import bundled_entry_schema, write_bundled
+from alignscape.catalog.validate import load_vocabulary, validate_catalog
 from alignscape.commands import root_of
 
 
@@ -21,6 +22,12 @@ def register(sub) -> None:
     rules = sub.add_parser("rules", help="list the validation rule codes")
     rules.add_argument("--markdown", action="store_true", help="as a Markdown table")
     rules.set_defaults(handler=list_rules)
+    schema = sub.add_parser("schema", help="write the entry schema with the vocabulary inlined",
+                            description="Write a self-contained entry JSON Schema (option ids "
+                            "from taxonomy.yaml inlined) for editors such as VS Code's YAML "
+                            "extension.")
+    schema.add_argument("--out", type=Path, default=Path("build/entry.schema.json"))
+    schema.set_defaults(handler=write_schema)
 
 
 def run(args) -> int:
@@ -39,6 +46,19 @@ def run(args) -> int:
         status = "ok" if not result.errors else f"{len(result.errors)} problem(s)"
         print(f"{result.files_checked} entry file(s) checked: {status}", file=sys.stderr)
     return 1 if result.errors else 0
+
+
+def write_schema(args) -> int:
+    taxonomy, tradeoffs, findings = load_vocabulary(root_of(args))
+    if taxonomy is None or tradeoffs is None:
+        for finding in findings:
+            print(finding.format(), file=sys.stderr)
+        return 1
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    write_bundled(args.out, bundled_entry_schema(taxonomy, list(tradeoffs.dimensions),
+                                                 list(tradeoffs.levels)))
+    print(f"wrote {args.out}")
+    return 0
 
 
 def list_rules(args) -> int:
