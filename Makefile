@@ -5,9 +5,9 @@ BIN     := $(VENV)/bin
 # What each target needs installed; a stamp per set, so changing pyproject.toml reinstalls.
 BASE_STAMP := $(VENV)/.installed-base
 TEST_STAMP := $(VENV)/.installed-test
-TEST_EXTRAS := dev,model
+TEST_EXTRAS := dev,model,ray
 
-.PHONY: help install serve build test lint bench validate clean
+.PHONY: help install serve build test lint bench bench-site validate clean chromium
 
 help:
 	@echo "make serve     install and serve the site on http://127.0.0.1:8000"
@@ -15,6 +15,7 @@ help:
 	@echo "make validate  check the catalog"
 	@echo "make lint      ruff"
 	@echo "make bench     benchmarks (ratios against a baseline measured in the same run)"
+	@echo "make bench-site  build the site for a synthetic 10,000-entry catalog, timed"
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,14 +40,22 @@ serve: $(BASE_STAMP)
 build: $(BASE_STAMP)
 	$(BIN)/alignscape build
 
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) chromium
 	$(BIN)/pytest
+
+# The browser tests need Debian's Chromium; the script installs it when missing.
+chromium:
+	bash scripts/ensure-chromium.sh
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check tools tests
 
 bench: $(TEST_STAMP)
 	$(BIN)/python -m alignscape.bench
+
+# The site for a synthetic 10,000-entry catalog: generation and mkdocs times, peak memory.
+bench-site: $(TEST_STAMP)
+	$(BIN)/python -m alignscape.bench.site --entries 10000
 
 clean:
 	rm -rf build .pytest_cache

@@ -37,6 +37,7 @@ YAML_PIECES = st.sampled_from([
     "!tag ", "{", "}", "[", "]", ": ", "? ", "<<: *a\n", "'", '"', "|\n", ">-\n", "---\n", "...\n",
     "year: 2023-01-01\n", "1: 2\n", "null: ~\n", "yes: no\n", "\x00", "\ufeff", "é", "#c\n",
     "pipeline:\n  synthesis:\n    sources: [x]\n", "links: {paper: 'javascript:alert(1)'}\n",
+    "links: {code: 'https://[::1'}\n", "links: {code: 'http://h:99999/'}\n",
 ])
 
 

@@ -13,6 +13,15 @@ import sys
 COMMAND_MODULES = [
     "alignscape.commands.validate",
     "alignscape.commands.scaffold",
+    "alignscape.commands.build",
+    "alignscape.commands.serve",
+    "alignscape.commands.query",
+    "alignscape.commands.pareto",
+    "alignscape.commands.similar",
+    "alignscape.commands.gaps",
+    "alignscape.commands.explain",
+    "alignscape.commands.recommend",
+    "alignscape.commands.run",
 ]
 
 

@@ -45,6 +45,9 @@ RULES: dict[str, tuple[str, str]] = {
     "C001": ("taxonomy-invalid", "catalog/taxonomy.yaml breaks its schema or repeats an id"),
     "C002": ("tradeoffs-invalid",
              "catalog/tradeoffs.yaml breaks its schema or names an unknown option"),
+    "C003": ("scenarios-invalid",
+             "catalog/scenarios.yaml breaks its schema, or a constraint does not parse or "
+             "names an unknown trade-off dimension"),
 }
 
 

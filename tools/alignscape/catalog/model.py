@@ -95,18 +95,28 @@ class CatalogInvalid(Exception):
 
 class Catalog:
     def __init__(self, root: Path, taxonomy: Taxonomy, tradeoffs: Tradeoffs,
-                 bibliography: Bibliography, entries: dict[str, Entry]):
+                 bibliography: Bibliography, entries: dict[str, Entry], scenarios=()):
         self.root = root
         self.taxonomy = taxonomy
         self.tradeoffs = tradeoffs
         self.bibliography = bibliography
         self.entries = entries
+        # Deployment scenarios of catalog/scenarios.yaml (alignscape.query.scenarios.Scenario)
+        self.scenarios = tuple(scenarios)
 
     @classmethod
-    def load(cls, root: Path | str | None = None) -> Catalog:
-        """Load and validate the catalog; raise CatalogInvalid listing every problem."""
-        from alignscape.catalog.validate import validate_catalog
+    def load(cls, root: Path | str | None = None, *, cache: bool = False) -> Catalog:
+        """Load and validate the catalog; raise CatalogInvalid listing every problem.
+
+        cache=True reuses the catalog validated by an earlier process when no catalog file,
+        schema or loader code has changed since (alignscape.query.cache)."""
         from alignscape.paths import find_root
+
+        if cache:
+            from alignscape.query.cache import load_catalog
+
+            return load_catalog(Path(root) if root else find_root())
+        from alignscape.catalog.validate import validate_catalog
 
         result = validate_catalog(Path(root) if root else find_root())
         if result.errors:
@@ -121,6 +131,14 @@ class Catalog:
 
     def __getitem__(self, entry_id: str) -> Entry:
         return self.entries[entry_id]
+
+    def query(self, expression: str) -> list[Entry]:
+        """The entries matching a query expression, in catalog order (site/docs/query.md).
+
+        Raises alignscape.query.QueryError, located at the offending token, if it is malformed."""
+        from alignscape.query.engine import query
+
+        return query(self, expression)
 
     def reference(self, key: str) -> Reference | None:
         return self.bibliography.get(key)

@@ -68,6 +68,7 @@ def shown_path(path: Path) -> str:
 
 def validate_catalog(root: Path, paths: list[Path] | None = None) -> ValidationResult:
     findings: list[Finding] = []
+    root = root.resolve()
     catalog_dir = root / "catalog"
     taxonomy, tradeoffs = _load_vocabulary(catalog_dir, findings)
     bibliography, bib_findings = load_bibliography(
@@ -96,7 +97,14 @@ def validate_catalog(root: Path, paths: list[Path] | None = None) -> ValidationR
     for item in parsed:
         entries.setdefault(item.data["id"], Entry.from_data(
             item.data, _relative_to(item.path, root), taxonomy))
-    catalog = Catalog(root, taxonomy, tradeoffs, bibliography, entries)
+    # Scenario constraints are query expressions, so their checker lives with the query
+    # language; it needs only the vocabulary and the bibliography loaded above.
+    from alignscape.query.scenarios import SCENARIO_FILE, load_scenarios
+
+    scenarios, scenario_findings = load_scenarios(
+        catalog_dir, taxonomy, tradeoffs, bibliography, shown_path(catalog_dir / SCENARIO_FILE))
+    findings += scenario_findings
+    catalog = Catalog(root, taxonomy, tradeoffs, bibliography, entries, scenarios)
     if requested:  # report on the files asked about, and on the shared files they depend on
         others = {shown_path(p) for p in files} - {shown_path(p) for p in requested}
         findings = [f for f in findings if f.path not in others]
@@ -447,7 +455,11 @@ def _arxiv_agreement(data, arxiv, bibliography, at) -> list[Finding]:
 def _is_http_url(url: str) -> bool:
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
         return False
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:  # e.g. an unbalanced "[" that urlsplit takes for an IPv6 host
+        return False
     return parts.scheme in ("http", "https") and bool(parts.netloc) and "@" not in parts.netloc
 
 

@@ -22,6 +22,7 @@ MAX_DEPTH = 40
 _STD = "tag:yaml.org,2002:"
 _PLAIN_TAGS = {_STD + t for t in ("str", "int", "float", "bool", "null", "seq", "map")}
 _TIMESTAMP = _STD + "timestamp"
+_STR = _STD + "str"
 
 Path_ = tuple  # a field path: ("pipeline", "synthesis", "sources", 0)
 
@@ -148,7 +149,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(child, (*path, i), depth + 1, seen)
                     for i, child in enumerate(node.value)]
-        if tag == _TIMESTAMP:
+        if tag == _TIMESTAMP or tag == _STR:
             return node.value  # a date stays the text it was written as
         return self.constructor.construct_object(node, deep=True)
 

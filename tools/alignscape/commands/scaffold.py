@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import sys
 
-from alignscape.catalog.scaffold import render_template
 from alignscape.commands import root_of
 
 
@@ -29,6 +28,9 @@ def run(args) -> int:
     if path.exists() and not args.force:
         print(f"alignscape new: {path} exists (use --force to overwrite)", file=sys.stderr)
         return 1
+    # Imported when run so that the CLI, which imports every command, starts fast.
+    from alignscape.catalog.scaffold import render_template
+
     path.write_text(render_template(args.id, args.kind), encoding="utf-8")
     print(f"wrote {path}; fill in every TODO, then run: alignscape validate {path}")
     return 0

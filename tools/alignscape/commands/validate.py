@@ -6,9 +6,6 @@ import json
 import sys
 from pathlib import Path
 
-from alignscape.catalog.findings import RULES, rules_markdown
-from alignscape.catalog.schemas import bundled_entry_schema, write_bundled
-from alignscape.catalog.validate import load_vocabulary, validate_catalog
 from alignscape.commands import root_of
 
 
@@ -36,6 +33,10 @@ def run(args) -> int:
         for path in missing:
             print(f"{path}: no such file or folder", file=sys.stderr)
         return 2
+    # Imported when run: the CLI imports every command module, and jsonschema and networkx
+    # would add a quarter of a second to every cached `alignscape query`.
+    from alignscape.catalog.validate import validate_catalog
+
     result = validate_catalog(root_of(args), list(args.paths))
     if args.format == "json":
         print(json.dumps({"ok": not result.errors, "files": result.files_checked,
@@ -49,6 +50,9 @@ def run(args) -> int:
 
 
 def write_schema(args) -> int:
+    from alignscape.catalog.schemas import bundled_entry_schema, write_bundled
+    from alignscape.catalog.validate import load_vocabulary
+
     taxonomy, tradeoffs, findings = load_vocabulary(root_of(args))
     if taxonomy is None or tradeoffs is None:
         for finding in findings:
@@ -62,6 +66,8 @@ def write_schema(args) -> int:
 
 
 def list_rules(args) -> int:
+    from alignscape.catalog.findings import RULES, rules_markdown
+
     if args.markdown:
         sys.stdout.write(rules_markdown())
     else:

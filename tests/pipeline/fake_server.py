@@ -1,0 +1,153 @@
+"""An OpenAI-compatible chat-completions server on loopback for the tests: real HTTP, a
+deterministic "model" that answers every alignscape prompt in a parseable way, and injectable
+faults (429 with Retry-After, 500, timeouts, malformed bodies, 400)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def _h(text: str) -> int:
+    return int(hashlib.sha256(text.encode()).hexdigest()[:8], 16)
+
+
+def _section(text: str, name: str) -> str:
+    m = re.search(rf"\[{re.escape(name)}\]\n(.*?)(?=\n\n\[|\n\nWhich|\n\nRate|\n\nRank|\Z)",
+                  text, re.S)
+    return m.group(1) if m else ""
+
+
+def reply(messages: list[dict], seed=None, temperature=0.0) -> str:
+    """The fake model: prefers longer responses, consistently, whatever their position."""
+    text = messages[-1]["content"]
+    if '"[[A]]"' in text:
+        a, b = _section(text, "Response A"), _section(text, "Response B")
+        if len(a) == len(b):
+            return "They are equally good. [[C]]"
+        return f"Reasoning about both. [[{'A' if len(a) > len(b) else 'B'}]]"
+    if "Ranking: [2] > [1] > [3]" in text:
+        items = re.findall(r"\n\[(\d+)\]\n(.*?)(?=\n\n\[\d+\]\n|\n\nRank all)", text, re.S)
+        order = sorted(items, key=lambda it: -len(it[1]))
+        return "Ranking: " + " > ".join(f"[{i}]" for i, _ in order)
+    if '"Verdict: yes"' in text:
+        return "Verdict: " + ("yes" if _h(text) % 3 else "no")
+    if "Rating: [[N]]" in text:
+        resp = _section(text, "Response")
+        return f"Some reasons.\nRating: [[{1 + _h(resp) % 5}]]"
+    if text.startswith("Correct the response") or "Correct the response:" in text:
+        return _section(text, "Response") + " Corrected."
+    if "Identify specific ways" in text:
+        return "The response could be more specific."
+    if "Rewrite the response so that it addresses the critique" in text:
+        return "A revised and more specific response. " + text[-60:].replace("\n", " ")
+    if "Continue the solution" in text:
+        return "Then we add the numbers.\n\nThe answer is " + ("4" if _h(text + str(seed)) % 2
+                                                               else "5")
+    if "Write one new, different task" in text or "Rewrite the following task" in text:
+        return f"Explain topic number {_h(text) % 97} in simple terms."
+    if "Write the instruction" in text:
+        return "Describe the text."
+    if "Rewrite the following response so that it contains one subtle" in text:
+        return text.rsplit("\n\n", 1)[-1] + " (subtly wrong)"
+    words = 5 + _h(f"{text}|{seed}|{temperature}") % 30
+    return " ".join(["word"] * words) + f". The answer is {_h(text) % 3 + 3}."
+
+
+class FakeServer:
+    """Start with ``with FakeServer() as s:``; ``s.url`` is the base URL (…/v1).
+
+    faults: a function (request_number, body) -> None | "429" | "500" | "400" | "timeout" |
+    "malformed" | "nocontent"; ``delay`` seconds are slept before answering."""
+
+    def __init__(self, faults=None, delay: float = 0.0, timeout_sleep: float = 2.0):
+        self.faults = faults or (lambda n, body: None)
+        self.delay = delay
+        self.timeout_sleep = timeout_sleep
+        self.count = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.lock = threading.Lock()
+        self.log: list[tuple[int, str]] = []
+
+    def __enter__(self):
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                length = int(self.headers.get("content-length", 0))
+                body = json.loads(self.rfile.read(length))
+                with server.lock:
+                    server.count += 1
+                    n = server.count
+                    server.in_flight += 1
+                    server.max_in_flight = max(server.max_in_flight, server.in_flight)
+                try:
+                    self._answer(n, body)
+                finally:
+                    with server.lock:
+                        server.in_flight -= 1
+
+            def _answer(self, n, body):
+                fault = server.faults(n, body)
+                server.log.append((n, fault or "ok"))
+                if server.delay:
+                    time.sleep(server.delay)
+                if fault == "timeout":
+                    time.sleep(server.timeout_sleep)
+                    fault = None
+                if fault in ("429", "500", "400", "503"):
+                    payload = b'{"error": {"message": "injected"}}'
+                    self.send_response(int(fault))
+                    if fault == "429":
+                        self.send_header("Retry-After", "0")
+                    self.send_header("content-length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    return
+                if fault == "malformed":
+                    payload = b'{"choices": [ this is not json'
+                elif fault == "nocontent":
+                    payload = json.dumps({"choices": []}).encode()
+                else:
+                    content = reply(body["messages"], body.get("seed"),
+                                    body.get("temperature", 0.0))
+                    payload = json.dumps({"model": body.get("model") or "fake", "choices": [
+                        {"message": {"role": "assistant", "content": content},
+                         "finish_reason": "stop"}]}).encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(payload)))
+                self.end_headers()
+                try:
+                    self.wfile.write(payload)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+if __name__ == "__main__":  # used by the SIGKILL test as a separate process
+    import sys
+
+    with FakeServer(delay=float(sys.argv[1]) if len(sys.argv) > 1 else 0.0) as s:
+        print(s.url, flush=True)
+        threading.Event().wait()

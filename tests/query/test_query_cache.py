@@ -1,0 +1,197 @@
+"""The cached catalog: keyed by content, never stale, never trusted when damaged."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from alignscape.catalog.model import CatalogInvalid
+from alignscape.query import cache
+from alignscape.query.engine import select
+
+OLD = time.time_ns() - 3600 * 10**9  # an hour ago: outside the racy window
+
+
+def age(root: Path) -> None:
+    """Give every file an old mtime, as a checkout that has not been edited for a while."""
+    for path in root.rglob("*"):
+        if path.is_file():
+            os.utime(path, ns=(OLD, OLD))
+
+
+@pytest.fixture
+def project(project_root, tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    shutil.copytree(project_root / "catalog", root / "catalog")
+    age(root)
+    # utime() sets ctime to now, which the two-second racy window would distrust; the tests
+    # edit files well after each load, so no window is needed to see their edits.
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setenv("ALIGNSCAPE_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("ALIGNSCAPE_CACHE", raising=False)
+    return root
+
+
+def load(root):
+    index = cache.load_index(root)
+    return index, cache.last.hit, cache.last.rehashed
+
+
+def test_second_load_hits_without_reading_files(project):
+    first, hit, _ = load(project)
+    assert not hit
+    second, hit, rehashed = load(project)
+    assert hit and rehashed == 0
+    assert second == first
+    catalog = cache.load_catalog(project)
+    assert cache.last.hit
+    assert set(catalog.entries) == {row["id"] for row in first["entries"]}
+    assert catalog.profile("ultrafeedback")["bias_risk"].level == "high"
+
+
+def test_an_edit_is_seen(project):
+    load(project)
+    path = project / "catalog" / "entries" / "ultrafeedback.yaml"
+    path.write_text(path.read_text().replace("A large AI-feedback preference dataset",
+                                             "A large zanzibarine preference dataset"))
+    index, hit, rehashed = load(project)
+    assert not hit and rehashed >= 1
+    assert [r["id"] for r in select(index, "text ~ zanzibarine")] == ["ultrafeedback"]
+
+
+def test_an_edit_that_restores_the_mtime_is_seen(project):
+    load(project)
+    path = project / "catalog" / "entries" / "ultrafeedback.yaml"
+    before = path.stat()
+    path.write_text(path.read_text().replace("about 64k instructions", "about 65k prompts!"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert path.stat().st_mtime_ns == before.st_mtime_ns
+    index, hit, _ = load(project)
+    assert not hit
+    assert select(index, 'text ~ "65k prompts!"')
+
+
+def test_touching_without_changing_content_keeps_the_cache(project):
+    load(project)
+    path = project / "catalog" / "entries" / "dpo.yaml"
+    os.utime(path)  # a new stat signature: the file is hashed again, to the same digest
+    _, hit, rehashed = load(project)
+    assert hit and rehashed == 1
+
+
+def test_reverting_finds_the_earlier_cache_key(project):
+    key = cache.fingerprint(project)[0]
+    path = project / "catalog" / "entries" / "dpo.yaml"
+    original = path.read_text()
+    path.write_text(original + "\n")
+    assert cache.fingerprint(project)[0] != key
+    path.write_text(original)
+    assert cache.fingerprint(project)[0] == key
+
+
+def test_schema_and_code_are_part_of_the_key(project):
+    names = {label: entry[0] for label, entry in cache.fingerprint(project)[1].items()}
+    assert "entry.schema.json" in names["schema"]
+    assert "language.py" in names["code/query"] and "validate.py" in names["code/catalog"]
+    assert names["code/site"] == ["index.py"] and "__init__.py" in names["code"]
+    assert {"scenarios.yaml", "references.bib", "taxonomy.yaml"} <= set(names["catalog"])
+    assert len(names["catalog/entries"]) == len(list((project / "catalog" / "entries")
+                                                     .glob("*.yaml")))
+
+
+def test_a_damaged_cache_is_rebuilt(project):
+    first, _, _ = load(project)
+    slot = cache.slot_dir(project)
+    for name in ("index.json", "catalog.pickle"):
+        raw = (slot / name).read_bytes()
+        (slot / name).write_bytes(raw[: len(raw) // 2])
+    index, hit, _ = load(project)
+    assert not hit and index == first
+    catalog = cache.load_catalog(project)
+    assert cache.last.hit  # rebuilt by the index load just before
+    assert len(catalog) == len(first["entries"])
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncate", "flipped", "other_key",
+                                    "group_writable", "missing"])
+def test_damaged_files_are_not_read(tmp_path, damage):
+    path = tmp_path / "slot" / "index.json"
+    cache._write(path, "k1", b'{"entries": []}')
+    assert cache._read(path, "k1") == b'{"entries": []}'
+    raw = path.read_bytes()
+    if damage == "garbage":
+        path.write_bytes(b"\x00\xffnot a cache")
+    elif damage == "truncate":
+        path.write_bytes(raw[:-3])
+    elif damage == "flipped":
+        path.write_bytes(raw.replace(b"entries", b"entriez"))
+    elif damage == "other_key":
+        path.write_bytes(raw.replace(b'"key": "k1"', b'"key": "k2"'))
+    elif damage == "group_writable":
+        path.chmod(0o664)
+    else:
+        path.unlink()
+    assert cache._read(path, "k1") is None
+
+
+def test_an_invalid_catalog_is_never_cached(project):
+    load(project)
+    path = project / "catalog" / "entries" / "dpo.yaml"
+    path.write_text(path.read_text().replace("kind: objective", "kind: recipe"))
+    with pytest.raises(CatalogInvalid):
+        cache.load_index(project)
+    with pytest.raises(CatalogInvalid):  # still invalid: nothing was stored for it
+        cache.load_index(project)
+
+
+def test_cache_can_be_switched_off(project, monkeypatch):
+    monkeypatch.setenv("ALIGNSCAPE_CACHE", "off")
+    load(project)
+    assert not cache.last.hit
+    assert not cache.slot_dir(project).exists()
+
+
+def test_an_unwritable_cache_directory_only_costs_speed(project, monkeypatch, tmp_path):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache directory would be")
+    monkeypatch.setenv("ALIGNSCAPE_CACHE_DIR", str(blocked))
+    index, hit, _ = load(project)
+    assert not hit and index["entries"]
+
+
+def test_catalog_load_with_cache_equals_a_fresh_load(project):
+    from alignscape.catalog.model import Catalog
+
+    fresh = Catalog.load(project)
+    Catalog.load(project, cache=True)
+    cached = Catalog.load(project, cache=True)
+    assert cache.last.hit
+    assert cached.entries == fresh.entries
+    assert [s.id for s in cached.scenarios] == [s.id for s in fresh.scenarios]
+
+
+def test_recently_changed_files_are_hashed_again(project, monkeypatch):
+    """A file changed less than RACY_NS before the memo was taken could change again within
+    the file system's timestamp granularity unseen, so its memoised digest is not trusted."""
+    monkeypatch.setattr(cache, "RACY_NS", 3600 * 10**9 * 2)
+    key, table, rehashed, taken = cache.fingerprint(project)
+    again = cache.fingerprint(project, table, taken)
+    assert again[0] == key and again[2] == rehashed == sum(len(t[0]) for t in table.values())
+    monkeypatch.setattr(cache, "RACY_NS", 0)
+    assert cache.fingerprint(project, table, taken)[2] == 0
+
+
+@pytest.mark.parametrize("memo", [{"catalog": {"a": 1}}, {"catalog": ("x",)}, {"catalog": None},
+                                  {"catalog": (["a"], [], [], "d")}, {"schema": 7}])
+def test_a_memo_of_another_shape_is_ignored(project, memo):
+    key = cache.fingerprint(project)[0]
+    assert cache.fingerprint(project, memo, time.time_ns())[0] == key
+    slot = cache.slot_dir(project)
+    cache._write(slot / "manifest.marshal", "manifest",
+                 __import__("marshal").dumps({"key": "k", "taken": time.time_ns(),
+                                              "files": memo}))
+    assert cache._current_key(project, slot) == key

@@ -1,0 +1,63 @@
+"""The site built once per session from the real catalog, served on loopback, and a headless
+Debian Chromium to look at it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from site_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, serve_directory
+
+
+@pytest.fixture(scope="session")
+def site_build(catalog, tmp_path_factory):
+    """(SitePaths, BuildReport) of the real catalog built with mkdocs --strict."""
+    from alignscape.site.build import SitePaths, build_site
+
+    paths = SitePaths.for_root(ROOT, out=tmp_path_factory.mktemp("site"))
+    report = build_site(catalog, paths)
+    return paths, report
+
+
+@pytest.fixture(scope="session")
+def site_dir(site_build) -> Path:
+    return site_build[0].site
+
+
+@pytest.fixture(scope="session")
+def site_url(site_dir):
+    server, url = serve_directory(site_dir)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+# Per module, not per session: Playwright's sync API allows one running instance at a time,
+# and other test folders start their own.
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing: run scripts/ensure-chromium.sh (make test does)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors and uncaught exceptions in page.errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.errors = []
+    tab.on("console", lambda m: tab.errors.append(f"console.{m.type}: {m.text}")
+           if m.type == "error" else None)
+    tab.on("pageerror", lambda e: tab.errors.append(f"uncaught: {e}"))
+    tab.on("dialog", lambda d: (tab.errors.append(f"dialog: {d.message}"), d.dismiss()))
+    yield tab
+    context.close()

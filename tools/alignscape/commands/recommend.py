@@ -1,0 +1,65 @@
+"""alignscape recommend SCENARIO: entries and stage options that fit a deployment scenario."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from alignscape.commands._query import add_cache_flag, catalog_or_exit
+
+
+def register(sub) -> None:
+    parser = sub.add_parser(
+        "recommend", help="entries and stage options for a deployment scenario",
+        description="State a deployment scenario's constraints (catalog/scenarios.yaml), list "
+        "the entries that satisfy them ranked by its trade-off preferences, and the stage "
+        "options whose trade-off rules serve or break them, each with its citations. "
+        "Without SCENARIO, list the scenarios.")
+    parser.add_argument("scenario", nargs="?", help="a scenario id, e.g. low_budget_chat")
+    parser.add_argument("--limit", type=int, default=10,
+                        help="how many entries (default 10; 0: all)")
+    parser.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    add_cache_flag(parser)
+    parser.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    from alignscape.query.analysis import AnalysisError
+    from alignscape.query.scenarios import (
+        recommend,
+        recommendation_text,
+        scenario_or_error,
+        scenario_page,
+    )
+
+    catalog = catalog_or_exit(args)
+    if not args.scenario:
+        for scenario in catalog.scenarios:
+            print(f"{scenario.id:24} {scenario.summary}")
+        return 0
+    try:
+        scenario = scenario_or_error(catalog, args.scenario)
+    except AnalysisError as error:
+        print(f"alignscape recommend: {error}", file=sys.stderr)
+        return 2
+    if args.format == "markdown":
+        sys.stdout.write(scenario_page(catalog, scenario))
+        return 0
+    rec = recommend(catalog, scenario, max(args.limit, 0) or None)
+    if args.format == "json":
+        print(json.dumps({
+            "scenario": scenario.id, "expression": scenario.expression,
+            "matched": rec.matched, "in_scope": rec.candidates,
+            "entries": [{"id": r.entry.id, "score": r.score, "best": r.best,
+                         "unknown": r.unknown,
+                         "basis": [b.text() for b in r.basis]} for r in rec.entries],
+            "options": [{"option": a.option, "used_by": a.used_by, "named": a.named,
+                         "reasons": [{"serves": w, "rule": r, "cite": list(c)}
+                                     for w, r, c in a.reasons]} for a in rec.options],
+            "avoid": [{"option": a.option,
+                       "conflicts": [{"breaks": w, "rule": r, "cite": list(c)}
+                                     for w, r, c in a.conflicts]} for a in rec.avoid],
+        }, indent=2))
+        return 0
+    print(recommendation_text(catalog, rec))
+    return 0

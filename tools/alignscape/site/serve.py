@@ -1,0 +1,146 @@
+"""Serve the built site on the loopback address and rebuild it when the catalog changes.
+
+Each rebuild goes to a staging folder that replaces build/site only when it succeeded, so the
+server never shows a half-written site, and a broken entry leaves the last good site up while
+its problems are printed.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from alignscape.catalog.model import Catalog, CatalogInvalid
+from alignscape.site.build import build_site
+from alignscape.site.generate import SiteError, SitePaths
+
+DEBOUNCE_SECONDS = 0.4
+IGNORED_SUFFIXES = (".swp", ".swx", "~", ".tmp", ".part")
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    def end_headers(self) -> None:
+        # A rebuilt page must show on reload, not a cached copy.
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
+        pass
+
+
+class SiteServer:
+    def __init__(self, root: Path, out: Path | None, progress: Callable[[str], None],
+                 err: Callable[[str], None], site_src: Path | None = None):
+        self.root = root
+        self.paths = SitePaths.for_root(root, out, site_src)
+        self.staging = SitePaths(root=self.paths.root, out=self.paths.out / "serve-staging",
+                                 site_src=self.paths.site_src)
+        self.progress = progress
+        self.err = err
+        self._changed = threading.Event()
+        self._lock = threading.Lock()
+        self.builds = 0  # successful builds so far
+
+    def rebuild(self) -> bool:
+        """One build into staging, swapped into place on success."""
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                catalog = Catalog.load(self.root)
+                build_site(catalog, self.staging, self.progress)
+            except CatalogInvalid as exc:
+                for finding in exc.findings[:20]:
+                    self.err(finding.format())
+                self.err(f"alignscape serve: {exc}; still serving the last good site")
+                return False
+            except SiteError as exc:
+                self.err(f"alignscape serve: {exc}; still serving the last good site")
+                return False
+            target = self.paths.site
+            old = self.paths.out / "site.old"
+            shutil.rmtree(old, ignore_errors=True)
+            if target.exists():
+                target.rename(old)
+            self.staging.site.rename(target)
+            shutil.rmtree(old, ignore_errors=True)
+            self.builds += 1
+            self.progress(f"site rebuilt in {time.perf_counter() - started:.1f} s "
+                          f"({len(catalog)} entries)")
+            return True
+
+    def notice(self, path: str) -> None:
+        if not path.endswith(IGNORED_SUFFIXES) and "/." not in path:
+            self._changed.set()
+
+    def watch_forever(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            if not self._changed.wait(timeout=0.5):
+                continue
+            # Editors write a file in several steps: wait until the changes settle.
+            while self._changed.is_set():
+                self._changed.clear()
+                time.sleep(DEBOUNCE_SECONDS)
+            self.progress("change detected, rebuilding")
+            self.rebuild()
+
+
+    def start_watching(self, stop: threading.Event):
+        """Watch catalog/ and site/ and rebuild on change, in background threads. Returns the
+        watchdog observer (stop it with .stop())."""
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        server = self
+
+        class _Events(FileSystemEventHandler):
+            def on_any_event(self, event) -> None:
+                if not event.is_directory and event.event_type not in ("opened",
+                                                                      "closed_no_write"):
+                    server.notice(str(event.src_path))
+
+        observer = Observer()
+        for folder in (self.root / "catalog", self.paths.site_src):
+            if folder.is_dir():
+                observer.schedule(_Events(), str(folder), recursive=True)
+        observer.start()
+        threading.Thread(target=self.watch_forever, args=(stop,), daemon=True).start()
+        return observer
+
+    def http_server(self, host: str, port: int) -> ThreadingHTTPServer:
+        handler = functools.partial(_Handler, directory=str(self.paths.site))
+        return ThreadingHTTPServer((host, port), handler)
+
+
+def serve(root: Path, out: Path | None = None, host: str = "127.0.0.1", port: int = 8000,
+          watch: bool = True, progress: Callable[[str], None] = print,
+          err: Callable[[str], None] = print) -> int:
+    server = SiteServer(root, out, progress, err)
+    if not server.rebuild() and not server.paths.site.is_dir():
+        err("alignscape serve: no site to serve; fix the problems above and run it again")
+        return 1
+    try:
+        httpd = server.http_server(host, port)
+    except OSError as exc:
+        err(f"alignscape serve: cannot listen on {host}:{port} ({exc.strerror}); "
+            "pass --port to use another port")
+        return 1
+    stop = threading.Event()
+    observer = server.start_watching(stop) if watch else None
+    progress(f"serving http://{host}:{port}/ (Ctrl-C to stop)"
+             + ("; watching catalog/ and site/ for changes" if watch else ""))
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        progress("stopping")
+    finally:
+        stop.set()
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=5)
+        httpd.server_close()
+    return 0

@@ -1,0 +1,126 @@
+"""What every stage shares: batch shapes, the record layout and deterministic randomness.
+
+A *record* is one prompt and everything learnt about it::
+
+    {"prompt_id": str, "prompt": str, "reference": str?, "tests": str?,
+     "candidates": [{"id", "text", "origin", "model", "decoding", "score", "scores",
+                     "verified", "label", "error", ...}],
+     "comparisons": [{"a", "b", "winner": "a"|"b"|"tie"|None, "judge", "verdicts", ...}],
+     "pairs": [{"chosen", "rejected", "margin", "tie", "rule"}],
+     "errors": [{"stage", "error"}], "trace": [stage names]}
+
+Stages decide per record, never from the rest of the batch, so the output does not depend on
+batch size or on where a resumed run restarts (distilabel loses rows when step batch sizes
+differ; here nothing can). Randomness comes from ``rng(ctx, record, salt)``, seeded by the run
+seed and the prompt id, so a resumed run draws exactly what the killed one would have.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import random
+import re
+from collections.abc import Callable
+
+
+def to_rows(batch) -> tuple[list[dict], bool]:
+    """(rows, was_columns). Accepts a list of dicts or a dict of equal-length columns (Ray's
+    numpy batches included: object arrays become Python lists)."""
+    if isinstance(batch, dict):
+        columns = {k: (v.tolist() if hasattr(v, "tolist") else list(v)) for k, v in batch.items()}
+        n = len(next(iter(columns.values()), []))
+        return [{k: columns[k][i] for k in columns} for i in range(n)], True
+    return list(batch), False
+
+
+def to_columns(rows: list[dict]) -> dict[str, list]:
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    return {k: [row.get(k) for row in rows] for k in keys}
+
+
+def batched(fn: Callable) -> Callable:
+    """Lift ``fn(rows, config, ctx) -> rows`` to accept and return either batch shape."""
+
+    @functools.wraps(fn)
+    def apply(batch, config: dict | None = None, ctx=None):
+        rows, columns = to_rows(batch)
+        out = fn(rows, dict(config or {}), ctx)
+        return to_columns(out) if columns else out
+
+    return apply
+
+
+def rng(ctx, record: dict, salt: str) -> random.Random:
+    seed = getattr(ctx, "seed", 0) if ctx is not None else 0
+    digest = hashlib.sha256(f"{seed}|{record.get('prompt_id')}|{salt}".encode()).digest()
+    return random.Random(int.from_bytes(digest[:8], "big"))
+
+
+def derived_seed(ctx, record: dict, salt: str) -> int:
+    return rng(ctx, record, salt).randrange(2**31)
+
+
+def candidates(record: dict, *, usable: bool = True) -> list[dict]:
+    """The record's candidates; with usable=True only those with text that no filter or
+    selection excluded (failed and excluded ones stay in the record with their reason)."""
+    cands = record.setdefault("candidates", [])
+    if not usable:
+        return cands
+    return [c for c in cands if c.get("text") is not None and not c.get("excluded")]
+
+
+def add_candidate(record: dict, text: str | None, origin: str, **meta) -> dict:
+    cands = record.setdefault("candidates", [])
+    cand = {"id": f"c{len(cands)}", "text": text, "origin": origin, **meta}
+    cands.append(cand)
+    return cand
+
+
+def add_error(record: dict, stage: str, error: str, **where) -> None:
+    record.setdefault("errors", []).append({"stage": stage, "error": error, **where})
+
+
+def trace(record: dict, stage: str) -> None:
+    record.setdefault("trace", []).append(stage)
+
+
+def by_id(record: dict) -> dict[str, dict]:
+    return {c["id"]: c for c in record.get("candidates", [])}
+
+
+def score_of(cand: dict) -> float | None:
+    value = cand.get("score")
+    return float(value) if isinstance(value, int | float) and value == value else None
+
+
+def set_score(cand: dict, name: str, value: float | None) -> None:
+    """Record a named score and keep ``score`` (what pairing ranks by) as their mean."""
+    scores = cand.setdefault("scores", {})
+    scores[name] = value
+    known = [v for v in scores.values() if isinstance(v, int | float)]
+    cand["score"] = sum(known) / len(known) if known else None
+
+
+def user_messages(prompt: str, system: str | None = None) -> list[dict]:
+    msgs = [{"role": "system", "content": system}] if system else []
+    return msgs + [{"role": "user", "content": prompt}]
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE.split(text.strip()) if s]
+
+
+def steps(text: str) -> list[str]:
+    """Reasoning steps: blank-line or line separated, the way step-level datasets split them."""
+    parts = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    if len(parts) <= 1:
+        parts = [p.strip() for p in text.strip().splitlines() if p.strip()]
+    return parts
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())

@@ -1,0 +1,1 @@
+"""Preference evaluation stages: who judges the candidates, and how."""

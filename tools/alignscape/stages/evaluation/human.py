@@ -1,0 +1,96 @@
+"""Import human annotations (or any recorded judge's verdicts) from a JSONL file.
+
+Each line names a prompt (``prompt_id``) and either
+* a comparison: ``a`` / ``b`` (candidate ids, model names or exact texts) with ``preference``
+  1 (a), 2 (b), 0 (tie) or null (no verdict; kept as such), plus optional ``annotator``; the
+  AlpacaEval layout (``generator_1``/``generator_2``) is read as a/b; or
+* a rating: ``response`` (id, model or text) with ``score`` (number) and optional ``aspect``.
+Lines that match no candidate are counted in ``record['errors']``, never silently skipped.
+config: path (required), judge (name in provenance, default ``human``)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from alignscape.stages.base import add_error, batched, candidates, set_score, trace
+from alignscape.stages.evaluation._judge import log
+
+OPTION = "evaluation.evaluators.human"
+_CACHE: dict[str, dict] = {}
+
+
+def load(path: str) -> dict[str, list[dict]]:
+    if path not in _CACHE:
+        p = Path(path)
+        if not p.is_file():
+            raise FileNotFoundError(f"human: annotation file {path} not found")
+        opener = gzip.open if p.suffix == ".gz" else open
+        by_prompt: dict[str, list[dict]] = {}
+        with opener(p, "rt", encoding="utf-8") as fh:
+            for n, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    row = json.loads(line)
+                    by_prompt.setdefault(str(row["prompt_id"]), []).append(row)
+                except (ValueError, KeyError, TypeError) as exc:
+                    raise ValueError(f"{path}:{n}: not an annotation line ({exc})") from None
+        _CACHE[path] = by_prompt
+    return _CACHE[path]
+
+
+def preference_winner(pref) -> str | None:
+    """AlpacaEval's convention: 1 (or 1.0) = a, 2 = b, 0 = tie; fractional values in [1, 2]
+    lean to the nearer side (1.5 is a tie); null stays None."""
+    if pref is None:
+        return None
+    p = float(pref)
+    if p == 0 or p == 1.5:
+        return "tie"
+    return "a" if p < 1.5 else "b"
+
+
+def _find(record, ref):
+    for cand in candidates(record):
+        if ref in (cand["id"], cand.get("model"), cand["text"]):
+            return cand
+    return None
+
+
+@batched
+def apply(records, config, ctx):
+    if not config.get("path"):
+        raise ValueError("human: config path (the annotations JSONL) is required")
+    rows = load(str(config["path"]))
+    for record in records:
+        for row in rows.get(str(record.get("prompt_id")), []):
+            judge = row.get("annotator") or config.get("judge", "human")
+            if "score" in row:
+                cand = _find(record, row.get("response"))
+                if cand is None:
+                    add_error(record, OPTION, f"annotation names unknown response "
+                              f"{str(row.get('response'))[:60]!r}")
+                    continue
+                if row.get("aspect"):
+                    cand.setdefault("aspects", {})[row["aspect"]] = row["score"]
+                else:
+                    set_score(cand, judge, row["score"])
+                log(record, judge=judge, protocol="pointwise_rating", candidate=cand["id"],
+                    raw=None, parsed=row["score"], imported=True)
+                continue
+            a = _find(record, row.get("a", row.get("generator_1")))
+            b = _find(record, row.get("b", row.get("generator_2")))
+            if a is None or b is None:
+                add_error(record, OPTION, "annotation compares a response that is not among "
+                          "the candidates")
+                continue
+            pref = row.get("preference")
+            winner = preference_winner(pref)
+            record.setdefault("comparisons", []).append({
+                "a": a["id"], "b": b["id"], "a_model": a.get("model"),
+                "b_model": b.get("model"), "winner": winner, "judge": judge,
+                "imported": True, "preference": pref})
+        trace(record, OPTION)
+    return records

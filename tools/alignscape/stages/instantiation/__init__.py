@@ -1,0 +1,1 @@
+"""Preference instantiation stages: pairs, labels and formats handed to trainers."""

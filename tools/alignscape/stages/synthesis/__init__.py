@@ -1,0 +1,1 @@
+"""Response synthesis stages: where candidates (and generated prompts) come from."""

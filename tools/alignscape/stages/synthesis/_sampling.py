@@ -1,0 +1,54 @@
+"""Shared by the source stages: turn a record's decoding plan into requests and candidates."""
+
+from __future__ import annotations
+
+from alignscape.pipeline.backends.base import Request
+from alignscape.stages.base import add_candidate, batched, derived_seed, trace, user_messages
+
+DEFAULT_PLAN = [{"temperature": 0.0}]
+
+
+def plan(record: dict, config: dict) -> list[dict]:
+    return record.get("decoding") or config.get("decoding") or DEFAULT_PLAN
+
+
+def sample(records: list[dict], ctx, *, role: str, origin: str, models,
+           config: dict, system: str | None = None, prompt_of=None, **meta) -> None:
+    """One request per (record, model, decoding setting), sent as one batch to the role's
+    backend; each answer (or its error) becomes a candidate. ``models`` is a list or a
+    function of the record."""
+    jobs, requests = [], []
+    for record in records:
+        prompt = prompt_of(record) if prompt_of else record["prompt"]
+        for model in (models(record) if callable(models) else models):
+            for i, setting in enumerate(plan(record, config)):
+                seed = setting.get("seed")
+                if seed is None:
+                    seed = derived_seed(ctx, record, f"{origin}|{model}|{i}")
+                requests.append(Request(
+                    user_messages(prompt, setting.get("system", system)), model=model,
+                    temperature=setting.get("temperature", 0.0),
+                    top_p=setting.get("top_p", 1.0),
+                    max_tokens=int(config.get("max_tokens", 512)), seed=seed,
+                    key={"prompt_id": record.get("prompt_id"), "generator": model}))
+                jobs.append((record, model, {**setting, "seed": seed}))
+    for (record, model, setting), resp in zip(jobs, ctx.generate(role, requests), strict=True):
+        add_candidate(record, resp.text if resp.ok else None, origin,
+                      model=resp.model or model, decoding=setting, error=resp.error,
+                      attempts=resp.attempts, **meta)
+
+
+def single_model_source(option: str, role: str):
+    """The apply() of a source that samples one model playing ``role``."""
+    origin = option.rsplit(".", 1)[-1]
+
+    @batched
+    def apply(records, config, ctx):
+        sample(records, ctx, role=role, origin=origin,
+               models=[config.get("model") or ctx.model(role)], config=config)
+        for record in records:
+            trace(record, option)
+        return records
+
+    apply.__doc__ = f"Sample candidates from the {role} model (see the module docstring)."
+    return apply
