@@ -1,7 +1,7 @@
 """The command line and the browser agree.
 
 1. Through the site's explorer: the real site is built, served, and each expression is put in
-   the explorer's address (`explorer.html?q=...`); the rows it lists (every page of them) must
+   the explorer's address (`explorer.html?expr=...`); the rows it lists (every page of them) must
    be exactly what `alignscape query --format ids` prints, and a malformed expression must be
    reported at the same character with the same message.
 2. The query module alone in Chromium, on the index explorer_index() writes, for the
@@ -115,16 +115,16 @@ EXPLORER_EXPRESSIONS = [e for e in HAND_WRITTEN if e.strip()]
 
 def explorer_result(page, base: str, expression: str, through_url: bool):
     """The ids the explorer lists for `expression` and its status line. Through the address
-    (`?q=`, a fresh page load) or by typing into the expression box of the loaded page."""
+    (`?expr=`, a fresh page load) or by typing into the expression box of the loaded page."""
     if through_url:
-        page.goto(base + "explorer.html?q=" + quote(expression, safe=""),
+        page.goto(base + "explorer.html?expr=" + quote(expression, safe=""),
                   wait_until="domcontentloaded")
         page.wait_for_function("() => !document.querySelector('#explorer-count')"
                                ".textContent.startsWith('Loading')")
     else:
         page.fill("#explorer-query", expression)
         # The explorer writes the expression back into the address once it has updated.
-        page.wait_for_function("(e) => new URLSearchParams(location.search).get('q') === e",
+        page.wait_for_function("(e) => new URLSearchParams(location.search).get('expr') === e",
                                arg=expression.strip())
     for _ in range(1000):  # "Show more" until every matching row is listed
         if page.evaluate("() => document.querySelector('#explorer-more').hidden"):

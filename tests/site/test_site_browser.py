@@ -89,7 +89,7 @@ def test_explorer_facets_narrow_rows_with_counts_that_match_the_catalog(catalog,
 
 def test_explorer_query_box_is_wired(site_url, page):
     """With the query module present, `q=` filters rows; without it the page still works."""
-    _open(page, site_url + "explorer.html?q=" + "kind%20%3D%20dataset")
+    _open(page, site_url + "explorer.html?expr=" + "kind%20%3D%20dataset")
     page.wait_for_selector("#explorer-rows tr")
     assert page.input_value("#explorer-query") == "kind = dataset"
     if page.evaluate("typeof window.AlignscapeQuery") == "object":

@@ -106,7 +106,7 @@
       }
     });
     this.text = params.get("text") || "";
-    this.query = params.get("q") || "";
+    this.query = params.get("expr") || "";
   };
 
   Explorer.prototype.writeURL = function () {
@@ -116,7 +116,7 @@
       (self.selected[f.key] || []).forEach(function (v) { params.append(f.key, v); });
     });
     if (this.text) params.set("text", this.text);
-    if (this.query) params.set("q", this.query);
+    if (this.query) params.set("expr", this.query);
     var search = params.toString();
     var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
     window.history.replaceState(null, "", url);

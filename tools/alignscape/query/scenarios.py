@@ -467,7 +467,7 @@ def scenario_page(catalog, scenario: Scenario, limit: int = 25) -> str:
     relative to that folder). Every catalog string is escaped for Markdown and HTML."""
     rec = recommend(catalog, scenario)
     # A link to the page's source: mkdocs checks it and keeps the query string.
-    explorer = f"../explorer.md?q={quote(scenario.expression, safe='')}"
+    explorer = f"../explorer.md?expr={quote(scenario.expression, safe='')}"
     out = [f"# {_md(scenario.label)}", "", _md(scenario.summary), "", _md(scenario.rationale), ""]
     if scenario.survey:
         out += [f"*Deployment scenario of the survey: {_md(scenario.survey)}.*", ""]
