@@ -20,7 +20,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 EXPECT = re.compile(r"# expect: (?P<code>[A-Z]\d{3}) (?P<line>\d+):(?P<column>\d+) ?(?P<field>\S*)")
 # Rules that a single entry file cannot break: covered by the shared-file tests below.
 SHARED_FILE_RULES = {"X004", "X010", "X011", "C001", "C002", "C003"}
-GENERATED_RULES = {"Y005", "Y006"}  # huge and binary files are written by the test
+# huge, binary and non-regular files are made by the tests below
+GENERATED_RULES = {"Y005", "Y006", "Y012"}
 
 
 def fixture_files():
@@ -77,6 +78,22 @@ def test_binary_file(project_root, tmp_path):
     binary.write_bytes(b"id: binary\nname: \x89PNG\r\n\x1a\n\xff\xfe\x00")
     [finding] = findings_for(project_root, binary)
     assert (finding.code, finding.line) == ("Y006", 2)
+
+
+def test_symbolic_link_is_refused_without_being_followed(project_root, tmp_path):
+    link = tmp_path / "link.yaml"
+    link.symlink_to("/dev/zero")  # following it would never end
+    [finding] = findings_for(project_root, link)
+    assert (finding.code, finding.line, finding.column) == ("Y012", 1, 1)
+
+
+def test_named_pipe_is_refused_without_blocking(project_root, tmp_path):
+    import os
+
+    pipe = tmp_path / "pipe.yaml"
+    os.mkfifo(pipe)
+    [finding] = findings_for(project_root, pipe)
+    assert finding.code == "Y012"
 
 
 def test_rule_table_in_contributing_is_current(project_root):

@@ -22,6 +22,7 @@ RULES: dict[str, tuple[str, str]] = {
     "Y009": ("not-a-mapping", "the document is not a mapping of fields"),
     "Y010": ("non-string-key", "a mapping key is not a string"),
     "Y011": ("multiple-documents", "the file holds more than one YAML document"),
+    "Y012": ("not-a-regular-file", "the path is a symbolic link, folder, pipe or device"),
     "S001": ("missing-field", "a required field is absent"),
     "S002": ("unknown-field", "a field the schema does not define"),
     "S003": ("wrong-type", "a value has the wrong type"),

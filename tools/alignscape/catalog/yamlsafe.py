@@ -7,6 +7,7 @@ line and column it came from so that validation can point at it.
 
 from __future__ import annotations
 
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,14 +64,25 @@ def dotted(path: Path_) -> str:
 
 
 def load_file(path: Path) -> LoadedYaml:
+    # A pull request can add a symbolic link (to /dev/zero, to a file outside the repository)
+    # or a named pipe: only regular files are read, and never more than the limit.
     try:
-        size = path.stat().st_size
+        info = path.lstat()
     except OSError as exc:
         raise YamlProblem("Y001", 1, 1, f"cannot read the file: {exc.strerror}") from None
-    if size > MAX_BYTES:
-        raise YamlProblem("Y005", 1, 1,
-                          f"file is {size:,} bytes; entries are limited to {MAX_BYTES:,} bytes")
-    return load_bytes(path.read_bytes())
+    if stat.S_ISLNK(info.st_mode):
+        raise YamlProblem("Y012", 1, 1, "the file is a symbolic link (commit the file itself)")
+    if not stat.S_ISREG(info.st_mode):
+        raise YamlProblem("Y012", 1, 1, "not a regular file (a folder, pipe or device)")
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise YamlProblem("Y001", 1, 1, f"cannot read the file: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise YamlProblem("Y005", 1, 1, f"file is {max(info.st_size, len(raw)):,} bytes; "
+                          f"entries are limited to {MAX_BYTES:,} bytes")
+    return load_bytes(raw)
 
 
 def load_bytes(raw: bytes) -> LoadedYaml:
