@@ -17,9 +17,9 @@ def project_root() -> Path:
 
 @pytest.fixture(scope="session")
 def catalog():
-    from alignscape import Catalog
+    from alignscape.catalog.loader import load_catalog
 
-    return Catalog.load(ROOT)
+    return load_catalog(ROOT)
 
 
 @pytest.fixture(scope="session")

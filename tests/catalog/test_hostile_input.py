@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from alignscape.catalog.bibliography import load_bibliography
 from alignscape.catalog.findings import RULES
-from alignscape.catalog.validate import EntryChecker, load_vocabulary
+from alignscape.catalog.validation import EntryChecker, load_vocabulary
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alignscape.catalog.validate import validate_catalog
+from alignscape.catalog.validation import validate_catalog
 
 FIRST_TWELVE = {
     # id: (arXiv id, year, first author's surname), checked against the abstract pages

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from alignscape.catalog.findings import RULES, rules_markdown
-from alignscape.catalog.validate import shown_path, validate_catalog
+from alignscape.catalog.validation import shown_path, validate_catalog
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPECT = re.compile(r"# expect: (?P<code>[A-Z]\d{3}) (?P<line>\d+):(?P<column>\d+) ?(?P<field>\S*)")

@@ -6,7 +6,7 @@ import re
 import shutil
 
 from alignscape.catalog.scaffold import render_template
-from alignscape.catalog.validate import validate_catalog
+from alignscape.catalog.validation import validate_catalog
 from alignscape.cli import main
 
 

@@ -81,6 +81,4 @@ def tiny_index():
 
 @pytest.fixture(scope="session")
 def real_index(catalog):
-    from alignscape.query.engine import index_of
-
-    return index_of(catalog)
+    return catalog.index

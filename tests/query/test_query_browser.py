@@ -23,7 +23,7 @@ from urllib.parse import quote
 import pytest
 from query_expressions import HAND_WRITTEN, random_expressions
 
-from alignscape.query.language import QueryError, parse
+from alignscape.querylang import QueryError, parse
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -71,8 +71,8 @@ def browser():
 def built_site(catalog, tmp_path_factory):
     """The real site, with the scenario pages added, built by `mkdocs build --strict` (so a
     broken link on a scenario page fails here too)."""
-    from alignscape.query.scenarios import scenario_pages
     from alignscape.site.build import SitePaths, build_site, run_mkdocs
+    from alignscape.site.scenarios import scenario_pages
 
     paths = SitePaths.for_root(ROOT, out=tmp_path_factory.mktemp("site-build"))
     build_site(catalog, paths, mkdocs=False)
@@ -86,7 +86,7 @@ def built_site(catalog, tmp_path_factory):
 
 def test_scenario_page_links_open_the_query_in_the_explorer(built_site, serve, browser,
                                                            catalog):
-    from alignscape.query.scenarios import recommend
+    from alignscape.query.recommend import recommend
 
     scenario = catalog.scenarios[0]
     page = browser.new_page()

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from alignscape.catalog.model import CatalogInvalid
-from alignscape.query import cache
+from alignscape.model import CatalogInvalid
+from alignscape.catalog import cache
+from alignscape.catalog.cache import CatalogCache
 from alignscape.query.engine import select
 
 OLD = time.time_ns() - 3600 * 10**9  # an hour ago: outside the racy window
@@ -36,9 +37,16 @@ def project(project_root, tmp_path, monkeypatch):
     return root
 
 
-def load(root):
-    index = cache.load_index(root)
-    return index, cache.last.hit, cache.last.rehashed
+def load(root, **options):
+    store = CatalogCache(root, **options)
+    index = store.index()
+    return index, store.stats.hit, store.stats.rehashed
+
+
+def load_catalog_cached(root):
+    """(catalog, whether it came from the cache)."""
+    store = CatalogCache(root)
+    return store.catalog(), store.stats.hit
 
 
 def test_second_load_hits_without_reading_files(project):
@@ -47,8 +55,8 @@ def test_second_load_hits_without_reading_files(project):
     second, hit, rehashed = load(project)
     assert hit and rehashed == 0
     assert second == first
-    catalog = cache.load_catalog(project)
-    assert cache.last.hit
+    catalog, hit = load_catalog_cached(project)
+    assert hit
     assert set(catalog.entries) == {row["id"] for row in first["entries"]}
     assert catalog.profile("ultrafeedback")["bias_risk"].level == "high"
 
@@ -96,8 +104,9 @@ def test_reverting_finds_the_earlier_cache_key(project):
 def test_schema_and_code_are_part_of_the_key(project):
     names = {label: entry[0] for label, entry in cache.fingerprint(project)[1].items()}
     assert "entry.schema.json" in names["schema"]
-    assert "language.py" in names["code/query"] and "validate.py" in names["code/catalog"]
-    assert names["code/site"] == ["index.py"] and "__init__.py" in names["code"]
+    assert "columns.py" in names["code/query"] and "loader.py" in names["code/catalog"]
+    assert "entries.py" in names["code/catalog/validation"]
+    assert "index.py" in names["code/model"] and "querylang.py" in names["code"]
     assert {"scenarios.yaml", "references.bib", "taxonomy.yaml"} <= set(names["catalog"])
     assert len(names["catalog/entries"]) == len(list((project / "catalog" / "entries")
                                                      .glob("*.yaml")))
@@ -111,8 +120,8 @@ def test_a_damaged_cache_is_rebuilt(project):
         (slot / name).write_bytes(raw[: len(raw) // 2])
     index, hit, _ = load(project)
     assert not hit and index == first
-    catalog = cache.load_catalog(project)
-    assert cache.last.hit  # rebuilt by the index load just before
+    catalog, hit = load_catalog_cached(project)
+    assert hit  # rebuilt by the index load just before
     assert len(catalog) == len(first["entries"])
 
 
@@ -143,15 +152,14 @@ def test_an_invalid_catalog_is_never_cached(project):
     path = project / "catalog" / "entries" / "dpo.yaml"
     path.write_text(path.read_text().replace("kind: objective", "kind: recipe"))
     with pytest.raises(CatalogInvalid):
-        cache.load_index(project)
+        CatalogCache(project).index()
     with pytest.raises(CatalogInvalid):  # still invalid: nothing was stored for it
-        cache.load_index(project)
+        CatalogCache(project).index()
 
 
-def test_cache_can_be_switched_off(project, monkeypatch):
-    monkeypatch.setenv("ALIGNSCAPE_CACHE", "off")
-    load(project)
-    assert not cache.last.hit
+def test_cache_can_be_switched_off(project):
+    _, hit, _ = load(project, enabled=False)
+    assert not hit
     assert not cache.slot_dir(project).exists()
 
 
@@ -164,12 +172,12 @@ def test_an_unwritable_cache_directory_only_costs_speed(project, monkeypatch, tm
 
 
 def test_catalog_load_with_cache_equals_a_fresh_load(project):
-    from alignscape.catalog.model import Catalog
+    from alignscape.catalog.loader import load_catalog
 
-    fresh = Catalog.load(project)
-    Catalog.load(project, cache=True)
-    cached = Catalog.load(project, cache=True)
-    assert cache.last.hit
+    fresh = load_catalog(project)
+    load_catalog(project, cache=True)
+    cached = load_catalog(project, cache=True)
+    assert load_catalog_cached(project)[1]
     assert cached.entries == fresh.entries
     assert [s.id for s in cached.scenarios] == [s.id for s in fresh.scenarios]
 

@@ -9,7 +9,7 @@ import pytest
 from query_expressions import HAND_WRITTEN, random_expressions
 
 from alignscape.query.columns import Columns, build
-from alignscape.query.language import QueryError, evaluate, parse
+from alignscape.querylang import QueryError, evaluate, parse
 
 
 def store(index):

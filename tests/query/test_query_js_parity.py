@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from query_expressions import HAND_WRITTEN, random_expressions
 
-from alignscape.query.language import QueryError, evaluate, parse
+from alignscape.querylang import QueryError, evaluate, parse
 
 RUNNER = Path(__file__).parent / "run_js.js"
 

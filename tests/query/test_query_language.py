@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from alignscape.query import QueryError, parse, select
-from alignscape.query.language import DEFAULT_KINDS, suggest, tokenize
+from alignscape.querylang import DEFAULT_KINDS, suggest, tokenize
 
 
 def ids(index, expression):

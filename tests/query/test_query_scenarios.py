@@ -7,16 +7,10 @@ import shutil
 
 import pytest
 
-from alignscape.catalog.validate import validate_catalog
-from alignscape.query.scenarios import (
-    Preference,
-    Requirement,
-    Scenario,
-    recommend,
-    scenario_or_error,
-    scenario_page,
-    scenario_pages,
-)
+from alignscape.catalog.validation import validate_catalog
+from alignscape.model.scenario import Preference, Requirement, Scenario
+from alignscape.query.recommend import recommend, scenario_or_error
+from alignscape.site.scenarios import scenario_page, scenario_pages
 
 SURVEY = ["low_budget_chat", "complex_reasoning", "open_ended_creative", "safety_compliance",
           "cold_start_adaptation"]

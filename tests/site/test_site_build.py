@@ -11,7 +11,7 @@ from html.parser import HTMLParser
 
 import yaml
 
-from alignscape.site.index import explorer_index
+from alignscape.model.index import explorer_index
 
 
 class _Collect(HTMLParser):

@@ -11,8 +11,8 @@ from html.parser import HTMLParser
 import pytest
 from site_helpers import ROOT, serve_directory
 
-from alignscape.catalog.model import Catalog
-from alignscape.catalog.validate import validate_catalog
+from alignscape.catalog.loader import load_catalog
+from alignscape.catalog.validation import validate_catalog
 from alignscape.site.build import SitePaths, build_site
 from alignscape.site.safety import clean, external_link, md_escape, safe_url
 
@@ -129,7 +129,7 @@ def hostile_site(tmp_path_factory, catalog):
         name=json.dumps(HOSTILE_NAME), alias=json.dumps(f"<img src=x onerror={PAYLOAD}>"),
         year=year, cite=cite, summary=json.dumps(HOSTILE_SUMMARY),
         notes=json.dumps(f"<iframe src=\"javascript:{PAYLOAD}\"></iframe>")))
-    loaded = Catalog.load(root)
+    loaded = load_catalog(root)
     template = loaded["hostile_entry"]
     unvalidated = dataclasses.replace(
         template, id="unvalidated_entry", source="catalog/entries/../../../etc/passwd",

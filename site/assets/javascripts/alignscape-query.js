@@ -1,5 +1,5 @@
 /* alignscape query language for the explorer: a line-by-line port of
- * tools/alignscape/query/language.py over the same JSON index (data/index.json), so that the
+ * tools/alignscape/querylang.py over the same JSON index (data/index.json), so that the
  * explorer, the command line and the Python API give the same answers. Change the two together;
  * tests/query/test_query_browser.py runs expressions through both (in Chromium, through the
  * explorer) and tests/query/test_query_js_parity.py under Node; both compare the results.

@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from alignscape.bench.synthetic import write_synthetic_catalog
-from alignscape.catalog.model import Catalog, CatalogInvalid
+from alignscape.catalog.loader import load_catalog
+from alignscape.model import CatalogInvalid
 from alignscape.paths import find_root
 from alignscape.site.build import SiteError, SitePaths, build_site
 
@@ -28,7 +29,7 @@ def bench_site(count: int, workdir: Path, project: Path, mkdocs: bool = True,
     root = write_synthetic_catalog(project, workdir, count)
     timings["write"] = time.perf_counter() - started
     started = time.perf_counter()
-    catalog = Catalog.load(root)
+    catalog = load_catalog(root)
     timings["validate"] = time.perf_counter() - started
     paths = SitePaths.for_root(root, site_src=project / "site")
     report = build_site(catalog, paths, progress, mkdocs=mkdocs)

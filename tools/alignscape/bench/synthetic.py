@@ -11,7 +11,8 @@ from pathlib import Path
 import yaml
 
 from alignscape.catalog.bibliography import load_bibliography
-from alignscape.catalog.model import Catalog
+from alignscape.catalog.loader import load_catalog
+from alignscape.model import Catalog
 from alignscape.taxonomy import Taxonomy
 
 KINDS = ("method", "dataset", "system", "objective", "benchmark")
@@ -92,4 +93,4 @@ def _pick(dim, rng: random.Random):
 def synthetic_catalog(source_root: Path, target_root: Path, count: int,
                       seed: int = 0) -> Catalog:
     """Write a synthetic catalog and load it through the validator."""
-    return Catalog.load(write_synthetic_catalog(source_root, target_root, count, seed))
+    return load_catalog(write_synthetic_catalog(source_root, target_root, count, seed))

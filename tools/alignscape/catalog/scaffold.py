@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alignscape.catalog.validate import load_vocabulary
+from alignscape.catalog.validation import load_vocabulary
 from alignscape.paths import find_root
 
 

@@ -14,10 +14,11 @@ def root_of(args) -> Path:
 
 def load_catalog_or_exit(args):
     """The validated catalog, or a short message and exit 1 pointing at `alignscape validate`."""
-    from alignscape.catalog.model import Catalog, CatalogInvalid
+    from alignscape.catalog.loader import load_catalog
+    from alignscape.model import CatalogInvalid
 
     try:
-        return Catalog.load(root_of(args))
+        return load_catalog(root_of(args))
     except CatalogInvalid as exc:
         for finding in exc.findings[:10]:
             print(finding.format(), file=sys.stderr)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 
 from alignscape.commands import root_of
-from alignscape.query.language import QueryError
+from alignscape.querylang import QueryError
 
 
 def add_cache_flag(parser) -> None:
@@ -21,45 +21,42 @@ def _invalid(exc) -> None:
     raise SystemExit(1)
 
 
-def _with_cache_setting(args, loader):
+def cache_of(args):
+    """The CatalogCache a command uses: off with --no-cache or ALIGNSCAPE_CACHE=off."""
     import os
 
-    previous = os.environ.get("ALIGNSCAPE_CACHE")
-    if getattr(args, "no_cache", False):
-        os.environ["ALIGNSCAPE_CACHE"] = "off"
+    from alignscape.catalog.cache import CatalogCache
+
+    off = getattr(args, "no_cache", False) or os.environ.get(
+        "ALIGNSCAPE_CACHE", "").lower() in ("off", "0", "no", "false")
+    return CatalogCache(root_of(args), enabled=not off)
+
+
+def _or_exit(load):
     try:
-        return loader(root_of(args))
+        return load()
     except Exception as exc:
         # Imported only on failure: a cache hit never needs the catalog model.
-        from alignscape.catalog.model import CatalogInvalid
+        from alignscape.model import CatalogInvalid
 
         if not isinstance(exc, CatalogInvalid):
             raise
         _invalid(exc)
-    finally:
-        if getattr(args, "no_cache", False):
-            if previous is None:
-                os.environ.pop("ALIGNSCAPE_CACHE", None)
-            else:
-                os.environ["ALIGNSCAPE_CACHE"] = previous
 
 
 def index_or_exit(args) -> dict:
-    from alignscape.query.cache import load_index
-
-    return _with_cache_setting(args, load_index)
+    return _or_exit(cache_of(args).index)
 
 
 def columns_or_exit(args):
-    from alignscape.query.cache import load_columns
+    from alignscape.query.columns import load_columns
 
-    return _with_cache_setting(args, load_columns)
+    cache = cache_of(args)
+    return _or_exit(lambda: load_columns(cache))
 
 
 def catalog_or_exit(args):
-    from alignscape.query.cache import load_catalog
-
-    return _with_cache_setting(args, load_catalog)
+    return _or_exit(cache_of(args).catalog)
 
 
 def query_error(expression: str, error: QueryError, what: str = "") -> int:
@@ -69,11 +66,11 @@ def query_error(expression: str, error: QueryError, what: str = "") -> int:
 
 
 def entry_or_exit(catalog, entry_id: str, command: str):
-    from alignscape.query.language import suggest
+    from alignscape.suggest import hint
 
     if entry_id in catalog.entries:
         return catalog.entries[entry_id]
-    close = suggest(entry_id, list(catalog.entries))
-    hint = f"; did you mean {close!r}?" if close else ""
-    print(f"alignscape {command}: no entry has id {entry_id!r}{hint}", file=sys.stderr)
+    close = hint(entry_id, catalog.entries)
+    print(f"alignscape {command}: no entry has id {entry_id!r}" + (f"; {close}" if close else ""),
+          file=sys.stderr)
     raise SystemExit(2)

@@ -27,7 +27,7 @@ def run(args) -> int:
     from alignscape.query import output
     from alignscape.query.analysis import AnalysisError, pareto
     from alignscape.query.engine import select
-    from alignscape.query.language import QueryError
+    from alignscape.querylang import QueryError
 
     index = index_or_exit(args)
     try:

@@ -13,7 +13,7 @@ from alignscape.commands._query import (
 )
 from alignscape.query import output
 from alignscape.query.engine import Query
-from alignscape.query.language import QueryError
+from alignscape.querylang import QueryError
 
 SORTS = ("catalog", "id", "year", "name", "kind")
 

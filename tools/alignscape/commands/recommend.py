@@ -25,12 +25,8 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from alignscape.query.analysis import AnalysisError
-    from alignscape.query.scenarios import (
-        recommend,
-        recommendation_text,
-        scenario_or_error,
-        scenario_page,
-    )
+    from alignscape.query.recommend import recommend, scenario_or_error
+    from alignscape.site.scenarios import scenario_page
 
     catalog = catalog_or_exit(args)
     if not args.scenario:
@@ -63,3 +59,46 @@ def run(args) -> int:
         return 0
     print(recommendation_text(catalog, rec))
     return 0
+
+
+def recommendation_text(catalog, rec) -> str:
+    from alignscape.query.recommend import conflict_text
+
+    s = rec.scenario
+    lines = [f"{s.label} ({s.id})", f"  {s.summary}", "", "Requires:"]
+    if s.where:
+        lines.append(f"  scope: {s.where}")
+    for r in s.requires:
+        lines.append(f"  {r.expression}")
+        lines.append(f"      {r.why}" + (f" [{', '.join(r.cite)}]" if r.cite else ""))
+    if s.prefers:
+        lines.append("Prefers (ranks the entries):")
+        for p in s.prefers:
+            better = catalog.tradeoffs.dimensions[p.dimension].better
+            lines.append(f"  {better} {p.dimension}: {p.why}")
+    lines += ["", f"Entries: {rec.matched} of the {rec.candidates} in scope satisfy it"
+              + (f", the first {len(rec.entries)} shown" if len(rec.entries) < rec.matched else "")
+              + f" (alignscape query {json.dumps(s.expression)}):"]
+    if not rec.entries:
+        lines.append("  none in the catalog satisfies every requirement")
+    for n, r in enumerate(rec.entries, start=1):
+        unknown = f", unknown: {', '.join(r.unknown)}" if r.unknown else ""
+        lines.append(f"  {n:>2}. {r.entry.id}  score {r.score}/{r.best}{unknown}  "
+                     f"{r.entry.name}")
+        for basis in r.basis:
+            lines.append(f"        {basis.text()}")
+    lines += ["", "Stage options whose trade-off rules serve the scenario "
+              "(entries above using them):"]
+    for a in rec.options:
+        lines.append(f"  {a.option} ({a.used_by})" + ("  named by a requirement"
+                                                         if a.named else ""))
+        for what, rule, cite in a.reasons:
+            lines.append(f"      {rule} -> {what} [{', '.join(cite)}]")
+    if rec.avoid:
+        lines += ["", "Stage options whose rules break a requirement:"]
+        for a in rec.avoid:
+            for what, rule, cite in a.conflicts:
+                lines.append(f"  {a.option}: {conflict_text(what, rule, cite)}")
+    return "\n".join(lines)
+
+

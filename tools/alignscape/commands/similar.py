@@ -24,7 +24,7 @@ def register(sub) -> None:
 
 def run(args) -> int:
     from alignscape.query.analysis import AnalysisError, similar
-    from alignscape.query.language import QueryError
+    from alignscape.querylang import QueryError
 
     catalog = catalog_or_exit(args)
     within = None

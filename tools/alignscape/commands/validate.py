@@ -35,7 +35,7 @@ def run(args) -> int:
         return 2
     # Imported when run: the CLI imports every command module, and jsonschema and networkx
     # would add a quarter of a second to every cached `alignscape query`.
-    from alignscape.catalog.validate import validate_catalog
+    from alignscape.catalog.validation import validate_catalog
 
     result = validate_catalog(root_of(args), list(args.paths))
     if args.format == "json":
@@ -51,7 +51,7 @@ def run(args) -> int:
 
 def write_schema(args) -> int:
     from alignscape.catalog.schemas import bundled_entry_schema, write_bundled
-    from alignscape.catalog.validate import load_vocabulary
+    from alignscape.catalog.validation import load_vocabulary
 
     taxonomy, tradeoffs, findings = load_vocabulary(root_of(args))
     if taxonomy is None or tradeoffs is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from alignscape.catalog.model import STAGES, Catalog
+from alignscape.model import STAGES, Catalog
 
 
 def entry_node(entry_id: str) -> str:

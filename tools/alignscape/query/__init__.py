@@ -3,6 +3,6 @@ site's explorer, plus trade-off analyses (Pareto fronts, similarity, gaps, expla
 scenario recommendations) built on it."""
 
 from alignscape.query.engine import Query, query, select
-from alignscape.query.language import QueryError, Vocabulary, evaluate, parse
+from alignscape.querylang import QueryError, Vocabulary, evaluate, parse
 
 __all__ = ["Query", "QueryError", "Vocabulary", "evaluate", "parse", "query", "select"]

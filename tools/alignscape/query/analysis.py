@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from alignscape.query.language import suggest
+from alignscape.querylang import suggest
 
 
 class AnalysisError(ValueError):

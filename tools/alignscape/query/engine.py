@@ -3,21 +3,7 @@ and exactly what the browser evaluates)."""
 
 from __future__ import annotations
 
-import weakref
-
-from alignscape.query.language import Vocabulary, evaluate, fields_of, parse
-
-_INDEXES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def index_of(catalog) -> dict:
-    """The explorer index of a catalog, computed once per Catalog object."""
-    index = _INDEXES.get(catalog)
-    if index is None:
-        from alignscape.site.index import explorer_index
-
-        index = _INDEXES[catalog] = explorer_index(catalog)
-    return index
+from alignscape.querylang import Vocabulary, evaluate, fields_of, parse
 
 
 class Query:
@@ -51,4 +37,4 @@ def select(index: dict, expression: str | None) -> list[dict]:
 
 def query(catalog, expression: str) -> list:
     """Entries of the catalog matching the expression, in catalog order."""
-    return [catalog.entries[row["id"]] for row in select(index_of(catalog), expression)]
+    return [catalog.entries[row["id"]] for row in select(catalog.index, expression)]

@@ -53,7 +53,7 @@ def gap_report(catalog, limit: int | None = 20,
     unknown = [d for d in dimensions if d not in catalog.taxonomy.dimensions]
     if unknown or len(dimensions) < 2 or len(set(dimensions)) != len(dimensions):
         from alignscape.query.analysis import AnalysisError
-        from alignscape.query.language import suggest
+        from alignscape.querylang import suggest
 
         if unknown:
             close = suggest(unknown[0], list(catalog.taxonomy.dimensions))

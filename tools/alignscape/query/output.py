@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+
+from alignscape.model.tables import csv_text, spreadsheet_safe
 
 FORMATS = ("table", "json", "csv", "bibtex", "ids")
 
@@ -42,21 +42,13 @@ def as_csv(rows: list[dict], index: dict) -> str:
     catalog.csv), trade-off levels empty where unknown."""
     dims = [d["id"] for d in index["dimensions"]]
     tradeoffs = [d["id"] for d in index["tradeoffs"]["dimensions"]]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "name", "kind", "year", "aliases", "url", *dims,
-                     *(f"tradeoff.{d}" for d in tradeoffs)])
-    for row in rows:
-        writer.writerow([row["id"], _safe(row["name"]), row["kind"], row["year"],
-                         _safe(";".join(row.get("aliases", ()))), row.get("url", ""),
-                         *(";".join(row["choices"].get(d) or ()) for d in dims),
-                         *(row["tradeoffs"].get(d) or "" for d in tradeoffs)])
-    return out.getvalue()
-
-
-def _safe(text: str) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    header = ["id", "name", "kind", "year", "aliases", "url", *dims,
+              *(f"tradeoff.{d}" for d in tradeoffs)]
+    return csv_text(header, (
+        [row["id"], spreadsheet_safe(row["name"]), row["kind"], row["year"],
+         spreadsheet_safe(";".join(row.get("aliases", ()))), row.get("url", ""),
+         *(";".join(row["choices"].get(d) or ()) for d in dims),
+         *(row["tradeoffs"].get(d) or "" for d in tradeoffs)] for row in rows))
 
 
 def as_bibtex(entries, catalog) -> str:

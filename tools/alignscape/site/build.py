@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from alignscape.catalog.model import Catalog
+from alignscape.model import Catalog
 from alignscape.site.generate import GenerateReport, SiteError, SiteGenerator, SitePaths
 
 

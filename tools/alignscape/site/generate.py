@@ -26,10 +26,10 @@ import yaml
 from markupsafe import Markup
 
 from alignscape.catalog.findings import rules_markdown
-from alignscape.catalog.model import Catalog, Entry
 from alignscape.graphs import design_space_graph, lineage_graph, tradeoff_graph, view
+from alignscape.model import Catalog, Entry
+from alignscape.model.index import catalog_csv, catalog_json, entry_url, explorer_index
 from alignscape.site import charts
-from alignscape.site.index import catalog_csv, catalog_json, entry_url, explorer_index
 from alignscape.site.safety import clean, external_link, md_escape, safe_url
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from alignscape.catalog.model import Catalog, CatalogInvalid
+from alignscape.catalog.loader import load_catalog
+from alignscape.model import CatalogInvalid
 from alignscape.site.build import build_site
 from alignscape.site.generate import SiteError, SitePaths
 
@@ -51,7 +52,7 @@ class SiteServer:
         with self._lock:
             started = time.perf_counter()
             try:
-                catalog = Catalog.load(self.root)
+                catalog = load_catalog(self.root)
                 build_site(catalog, self.staging, self.progress)
             except CatalogInvalid as exc:
                 for finding in exc.findings[:20]:

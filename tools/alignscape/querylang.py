@@ -1,6 +1,6 @@
 """The query language: a hand-written lexer and recursive-descent parser, and the evaluator.
 
-Both work on the explorer's JSON index (alignscape.site.index.explorer_index): the parser takes
+Both work on the explorer's JSON index (alignscape.model.index.explorer_index): the parser takes
 its vocabulary (dimensions, options, trade-off levels) from the index and the evaluator reads one
 index row at a time. site/assets/javascripts/alignscape-query.js is a line-by-line port of this
 file over the same index, so the command line, the Python API and the explorer cannot disagree;
@@ -25,6 +25,8 @@ A bare STRING is a text match (`"reward model"` is `text ~ "reward model"`).
 from __future__ import annotations
 
 import textwrap
+
+from alignscape.suggest import edit_distance, suggest  # noqa: F401  (re-exported)
 
 KEYWORDS = ("and", "or", "not", "has", "in", "is", "known", "unknown")
 # The entry kinds of schema/entry.schema.json, used when the index does not list them
@@ -210,40 +212,6 @@ class Vocabulary:
         names = self.field_names()
         raise QueryError(f"unknown field {token.value!r}", token.start, token.end,
                          names, suggest(name, names))
-
-
-def edit_distance(a: str, b: str) -> int:
-    """Insertions, deletions, substitutions and swaps of neighbours (optimal string alignment):
-    'alpah' is one typo away from 'alpha'."""
-    rows = [list(range(len(b) + 1))]
-    for i in range(1, len(a) + 1):
-        row = [i]
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            best = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                best = min(best, rows[i - 2][j - 2] + 1)
-            row.append(best)
-        rows.append(row)
-    return rows[-1][-1]
-
-
-def suggest(word: str, candidates: list[str]) -> str | None:
-    """The closest candidate: small edit distance, or containing the word; ties by list order.
-
-    Deliberately simple, and the same in the JS port, so both suggest the same thing."""
-    norm = word.lower().replace("-", "_")
-    best, best_score = None, None
-    for candidate in candidates:
-        distance = edit_distance(norm, candidate)
-        if norm != candidate and min(len(norm), len(candidate)) >= 3 and (
-                norm in candidate or candidate in norm):
-            distance = min(distance, 1 + abs(len(candidate) - len(norm)) // 4)
-        elif distance > max(1, len(norm) // 3):
-            continue
-        if best_score is None or distance < best_score:
-            best, best_score = candidate, distance
-    return best
 
 
 # --- parser --------------------------------------------------------------------------------------

@@ -14,7 +14,9 @@ The cache lives in the user's cache directory ($ALIGNSCAPE_CACHE_DIR, else
 $XDG_CACHE_HOME/alignscape, else ~/.cache/alignscape), never inside the project, so a pull
 request cannot ship one. It holds the explorer index (JSON; all a query needs) and the full
 Catalog (pickle, for commands that explain levels). A file that is truncated, corrupt, not ours
-or written by another key is ignored and rebuilt. ALIGNSCAPE_CACHE=off bypasses it.
+or written by another key is ignored and rebuilt. Whether to use it, and where it lives, are
+arguments of CatalogCache (the commands read --no-cache and ALIGNSCAPE_CACHE=off); layers above
+the catalog store their own derived artefacts in the same slot through `CatalogCache.artefact`.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ import sys
 import time
 from pathlib import Path
 
-from alignscape import __version__
 from alignscape.paths import PACKAGE_ROOT, schema_dir
+from alignscape.version import __version__
 
-FORMAT = 3
+FORMAT = 4
 RACY_NS = 2_000_000_000
+# The packages whose code decides what a cached catalog, index or column store holds.
+CODE_PACKAGES = ("catalog", "catalog/validation", "taxonomy", "model", "query")
 
 
 def _folders(root: Path) -> list[tuple[str, str, tuple[str, ...], frozenset | None]]:
@@ -43,15 +47,16 @@ def _folders(root: Path) -> list[tuple[str, str, tuple[str, ...], frozenset | No
         ("catalog", catalog, (".yaml", ".bib"), None),
         ("catalog/entries", os.path.join(catalog, "entries"), (".yaml",), None),
         ("schema", str(schema_dir()), (".json",), None),
-        ("code", str(PACKAGE_ROOT), (".py",), frozenset({"__init__.py", "paths.py"})),
-        ("code/catalog", str(PACKAGE_ROOT / "catalog"), (".py",), None),
-        ("code/taxonomy", str(PACKAGE_ROOT / "taxonomy"), (".py",), None),
-        ("code/query", str(PACKAGE_ROOT / "query"), (".py",), None),
-        ("code/site", str(PACKAGE_ROOT / "site"), (".py",), frozenset({"index.py"})),
+        ("code", str(PACKAGE_ROOT), (".py",),
+         frozenset({"paths.py", "querylang.py", "suggest.py", "version.py"})),
+        *((f"code/{package}", str(PACKAGE_ROOT / package), (".py",), None)
+          for package in CODE_PACKAGES),
     ]
 
 
-def cache_root() -> Path:
+def default_directory() -> Path:
+    """$ALIGNSCAPE_CACHE_DIR, else $XDG_CACHE_HOME/alignscape, else ~/.cache/alignscape: the
+    user's cache directory, as every tool that caches finds it."""
     explicit = os.environ.get("ALIGNSCAPE_CACHE_DIR")
     if explicit:
         return Path(explicit)
@@ -59,13 +64,9 @@ def cache_root() -> Path:
     return Path(base) / "alignscape"
 
 
-def enabled() -> bool:
-    return os.environ.get("ALIGNSCAPE_CACHE", "").lower() not in ("off", "0", "no", "false")
-
-
-def slot_dir(root: Path) -> Path:
+def slot_dir(root: Path, directory: Path | None = None) -> Path:
     name = str(Path(root).resolve()).encode()
-    return cache_root() / hashlib.blake2b(name, digest_size=10).hexdigest()
+    return (directory or default_directory()) / hashlib.blake2b(name, digest_size=10).hexdigest()
 
 
 def _digest_file(path: str) -> str:
@@ -187,22 +188,21 @@ def _write_manifest(slot: Path, key: str, table: dict, taken: int) -> None:
 
 class CacheStats:
     """What the last load did (for `make bench` and the tests)."""
-    hit: bool = False
-    rehashed: int = 0
+
+    def __init__(self):
+        self.hit = False
+        self.rehashed = 0
 
 
-last = CacheStats()
-
-
-def _current_key(root: Path, slot: Path, record: bool = True) -> str:
+def _current_key(root: Path, slot: Path, stats: CacheStats | None = None) -> str:
     manifest = _read_manifest(slot)
     try:
         key, table, rehashed, taken = fingerprint(root, manifest.get("files"),
                                                   manifest.get("taken", 0))
     except (TypeError, ValueError, IndexError, KeyError):  # a memo of another shape
         key, table, rehashed, taken = fingerprint(root)
-    if record:
-        last.rehashed = rehashed
+    if stats is not None:
+        stats.rehashed = rehashed
     if rehashed:  # remember the new digests so the next run need not read those files again
         try:
             _write_manifest(slot, key, table, taken)
@@ -211,85 +211,73 @@ def _current_key(root: Path, slot: Path, record: bool = True) -> str:
     return key
 
 
-def _build(root: Path, slot: Path, key: str):
-    import pickle
+def _validated(root: Path):
+    from alignscape.catalog.validation import validate_catalog
+    from alignscape.model import CatalogInvalid
 
-    from alignscape.catalog.model import Catalog
-    from alignscape.query import columns
-    from alignscape.site.index import explorer_index
-
-    catalog = Catalog.load(root, cache=False)
-    index = explorer_index(catalog)
-    # Store only if nothing changed while validating (contributors edit files all the time).
-    if _current_key(root, slot, record=False) == key:
-        try:
-            column_data, texts = columns.build(index)
-            _write(slot / "columns.marshal", key, marshal.dumps(column_data))
-            _write(slot / "texts.marshal", key, marshal.dumps(texts))
-            _write(slot / "index.json", key, json.dumps(index, separators=(",", ":")).encode())
-            _write(slot / "catalog.pickle", key,
-                   pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
-        except OSError:
-            pass  # a read-only cache directory only costs speed
-    return catalog, index
+    result = validate_catalog(root)
+    if result.errors:
+        raise CatalogInvalid(result.errors)
+    return result.catalog
 
 
-def _cached(root: Path, name: str, decode, from_build):
-    """decode(payload, slot, key) of the cache file `name` when it is intact and written for
-    the current key, else from_build(catalog, index) after validating the catalog."""
-    if not enabled():
-        last.hit = False
-        return from_build(*_build_uncached(root))
-    slot = slot_dir(root)
-    key = _current_key(root, slot)
-    payload = _read(slot / name, key)
-    if payload is not None:
-        try:
-            value = decode(payload, slot, key)
-            last.hit = True
-            return value
-        except Exception:  # whatever a damaged payload raises, the answer is to rebuild
-            pass
-    last.hit = False
-    return from_build(*_build(root, slot, key))
+class CatalogCache:
+    """The validated catalog at `root` and what is derived from it, cached by content.
 
+    enabled=False validates every time and writes nothing (--no-cache). `artefacts` are the
+    derived files written whenever the catalog is rebuilt: name -> encode(catalog) -> bytes."""
 
-def load_index(root: Path) -> dict:
-    """The explorer index of the validated catalog at `root` (what a query evaluates).
-    Raises CatalogInvalid when the catalog does not validate."""
-    return _cached(root, "index.json", lambda payload, *_: json.loads(payload),
-                   lambda catalog, index: index)
+    def __init__(self, root: Path, *, enabled: bool = True, directory: Path | None = None):
+        self.root = Path(root)
+        self.enabled = enabled
+        self.slot = slot_dir(self.root, directory)
+        self.stats = CacheStats()
+        self.artefacts: dict = {}
 
+    def _build(self, key: str):
+        import pickle
 
-def load_catalog(root: Path):
-    """The validated Catalog at `root`. Raises CatalogInvalid like load_index."""
-    import pickle
+        catalog = _validated(self.root)
+        # Store only if nothing changed while validating (contributors edit files all the time).
+        if _current_key(self.root, self.slot) == key:
+            try:
+                for name, encode in self.artefacts.items():
+                    _write(self.slot / name, key, encode(catalog))
+                _write(self.slot / "index.json", key,
+                       json.dumps(catalog.index, separators=(",", ":")).encode())
+                _write(self.slot / "catalog.pickle", key,
+                       pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:
+                pass  # a read-only cache directory only costs speed
+        return catalog
 
-    return _cached(root, "catalog.pickle", lambda payload, *_: pickle.loads(payload),
-                   lambda catalog, index: catalog)
+    def artefact(self, name: str, decode, from_catalog):
+        """decode(payload, read) of the cache file `name` when it is intact and written for
+        the current key (read(other_name) gives another file of the same key, or None), else
+        from_catalog(catalog) after validating the catalog."""
+        self.stats = CacheStats()
+        if not self.enabled:
+            return from_catalog(_validated(self.root))
+        key = _current_key(self.root, self.slot, self.stats)
+        payload = _read(self.slot / name, key)
+        if payload is not None:
+            try:
+                value = decode(payload, lambda other: _read(self.slot / other, key))
+                self.stats.hit = True
+                return value
+            except Exception:  # whatever a damaged payload raises, the answer is to rebuild
+                pass
+        return from_catalog(self._build(key))
 
+    def index(self) -> dict:
+        """The explorer index of the validated catalog (what a query evaluates).
+        Raises CatalogInvalid when the catalog does not validate."""
+        return self.artefact("index.json", lambda payload, _: json.loads(payload),
+                             lambda catalog: catalog.index)
 
-def load_columns(root: Path):
-    """The column store of the validated catalog's index (alignscape.query.columns): the
-    fastest way to answer a query from a cold process. Raises CatalogInvalid like load_index."""
-    from alignscape.query.columns import Columns, build
+    def catalog(self):
+        """The validated Catalog. Raises CatalogInvalid like index()."""
+        import pickle
 
-    def decode(payload, slot, key):
-        def texts():
-            raw = _read(slot / "texts.marshal", key)
-            return marshal.loads(raw) if raw is not None else build(load_index(root))[1]
-        return Columns(marshal.loads(payload), texts)
-
-    def from_build(catalog, index):
-        data, texts = build(index)
-        return Columns(data, lambda: texts)
-
-    return _cached(root, "columns.marshal", decode, from_build)
-
-
-def _build_uncached(root: Path):
-    from alignscape.catalog.model import Catalog
-    from alignscape.site.index import explorer_index
-
-    catalog = Catalog.load(root, cache=False)
-    return catalog, explorer_index(catalog)
+        return self.artefact("catalog.pickle", lambda payload, _: pickle.loads(payload),
+                             lambda catalog: catalog)

@@ -1,13 +1,11 @@
-"""The typed, validated catalog: what every downstream layer (query, graphs, site, pipeline)
-reads. Nothing downstream re-reads YAML."""
+"""One catalog entry as every downstream layer reads it: typed, validated, with its choices
+resolved against the taxonomy (derived dimensions included)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from alignscape.catalog.bibliography import Bibliography, Reference
-from alignscape.taxonomy import LevelExplanation, Taxonomy, Tradeoffs
+from alignscape.taxonomy import Taxonomy
 
 STAGES = ("synthesis", "evaluation", "instantiation")
 
@@ -84,72 +82,3 @@ def _choices(data: dict, taxonomy: Taxonomy) -> dict[str, tuple[str, ...]]:
             if values:
                 out[dim.qualified] = values
     return out
-
-
-class CatalogInvalid(Exception):
-    def __init__(self, findings):
-        self.findings = findings
-        super().__init__(f"the catalog has {len(findings)} problem(s); "
-                         "run `alignscape validate` to see them")
-
-
-class Catalog:
-    def __init__(self, root: Path, taxonomy: Taxonomy, tradeoffs: Tradeoffs,
-                 bibliography: Bibliography, entries: dict[str, Entry], scenarios=()):
-        self.root = root
-        self.taxonomy = taxonomy
-        self.tradeoffs = tradeoffs
-        self.bibliography = bibliography
-        self.entries = entries
-        # Deployment scenarios of catalog/scenarios.yaml (alignscape.query.scenarios.Scenario)
-        self.scenarios = tuple(scenarios)
-
-    @classmethod
-    def load(cls, root: Path | str | None = None, *, cache: bool = False) -> Catalog:
-        """Load and validate the catalog; raise CatalogInvalid listing every problem.
-
-        cache=True reuses the catalog validated by an earlier process when no catalog file,
-        schema or loader code has changed since (alignscape.query.cache)."""
-        from alignscape.paths import find_root
-
-        if cache:
-            from alignscape.query.cache import load_catalog
-
-            return load_catalog(Path(root) if root else find_root())
-        from alignscape.catalog.validate import validate_catalog
-
-        result = validate_catalog(Path(root) if root else find_root())
-        if result.errors:
-            raise CatalogInvalid(result.errors)
-        return result.catalog
-
-    def __len__(self) -> int:
-        return len(self.entries)
-
-    def __iter__(self):
-        return iter(self.entries.values())
-
-    def __getitem__(self, entry_id: str) -> Entry:
-        return self.entries[entry_id]
-
-    def query(self, expression: str) -> list[Entry]:
-        """The entries matching a query expression, in catalog order (site/docs/query.md).
-
-        Raises alignscape.query.QueryError, located at the offending token, if it is malformed."""
-        from alignscape.query.engine import query
-
-        return query(self, expression)
-
-    def reference(self, key: str) -> Reference | None:
-        return self.bibliography.get(key)
-
-    def profile(self, entry: Entry | str) -> dict[str, LevelExplanation]:
-        entry = self.entries[entry] if isinstance(entry, str) else entry
-        return self.tradeoffs.profile(entry.options, entry.tradeoff_overrides)
-
-    def built_upon_by(self, entry_id: str) -> list[Entry]:
-        return [e for e in self if entry_id in e.builds_on]
-
-    def using(self, option: str) -> list[Entry]:
-        """Entries that choose `group.dimension.option`."""
-        return [e for e in self if option in e.options]

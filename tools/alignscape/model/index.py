@@ -1,12 +1,11 @@
-"""Data files the site publishes: the explorer's JSON index (a contract with the query engine's
-front end) and the catalog downloads (catalog.json, catalog.csv)."""
+"""The explorer index: one row per entry with its choices and trade-off levels, the shape every
+query evaluates (in Python and in the browser) and schema/index.schema.json describes; plus the
+catalog downloads built from the same rows (catalog.json, catalog.csv)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from alignscape.catalog.model import Catalog, Entry
+from alignscape.model.entry import Entry
+from alignscape.model.tables import csv_text, spreadsheet_safe
 
 INDEX_VERSION = 1
 
@@ -16,7 +15,7 @@ def entry_url(entry_id: str) -> str:
     return f"entries/{entry_id}.html"
 
 
-def explorer_index(catalog: Catalog) -> dict:
+def explorer_index(catalog) -> dict:
     """The shape `build/docs/data/index.json` holds; see the explorer and alignscape-query.js.
 
     Every taxonomy dimension is listed (derived ones such as instantiation.structure included),
@@ -50,7 +49,7 @@ def explorer_index(catalog: Catalog) -> dict:
     }
 
 
-def entry_record(entry: Entry, catalog: Catalog) -> dict:
+def entry_record(entry: Entry, catalog) -> dict:
     """One entry as published in catalog.json: its own fields plus what the site derives."""
     profile = catalog.profile(entry)
     return {
@@ -65,29 +64,23 @@ def entry_record(entry: Entry, catalog: Catalog) -> dict:
     }
 
 
-def catalog_json(catalog: Catalog) -> dict:
+def catalog_json(catalog) -> dict:
     return {"version": INDEX_VERSION, "entries": [entry_record(e, catalog) for e in catalog]}
 
 
-def catalog_csv(catalog: Catalog) -> str:
+def catalog_csv(catalog) -> str:
     """One row per entry; multi-valued cells joined with `;` so spreadsheets read them."""
     dims = list(catalog.taxonomy.dimensions)
     tradeoff_dims = list(catalog.tradeoffs.dimensions)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "name", "kind", "year", "cite", "arxiv", "aliases", "builds_on",
-                     *dims, *(f"tradeoff.{d}" for d in tradeoff_dims)])
+    header = ["id", "name", "kind", "year", "cite", "arxiv", "aliases", "builds_on",
+              *dims, *(f"tradeoff.{d}" for d in tradeoff_dims)]
+    rows = []
     for entry in catalog:
         profile = catalog.profile(entry)
-        writer.writerow([
-            entry.id, _spreadsheet_safe(entry.name), entry.kind, entry.year, entry.cite,
-            entry.arxiv or "", _spreadsheet_safe(";".join(entry.aliases)),
+        rows.append([
+            entry.id, spreadsheet_safe(entry.name), entry.kind, entry.year, entry.cite,
+            entry.arxiv or "", spreadsheet_safe(";".join(entry.aliases)),
             ";".join(entry.builds_on),
             *(";".join(entry.choices.get(d, ())) for d in dims),
             *(profile[d].level or "" for d in tradeoff_dims)])
-    return out.getvalue()
-
-
-def _spreadsheet_safe(text: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs (CSV injection).
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return csv_text(header, rows)
