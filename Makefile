@@ -3,17 +3,19 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 # What each target needs installed; a stamp per set, so changing pyproject.toml reinstalls.
-BASE_STAMP := $(VENV)/.installed-base
-TEST_STAMP := $(VENV)/.installed-test
-TEST_EXTRAS := dev,model,ray
+SITE_STAMP  := $(VENV)/.installed-site
+TEST_STAMP  := $(VENV)/.installed-test
+BENCH_STAMP := $(VENV)/.installed-bench
+TEST_EXTRAS := dev,site,pipeline,model,ray
 
-.PHONY: help install serve build test lint bench bench-site validate clean chromium
+.PHONY: help install serve build test test-fast lint bench bench-site validate clean chromium
 
 help:
 	@echo "make serve     install and serve the site on http://127.0.0.1:8000"
 	@echo "make test      install everything and run the whole test suite"
 	@echo "make validate  check the catalog"
-	@echo "make lint      ruff"
+	@echo "make test-fast the tests that need no browser, model or Ray (under a minute)"
+	@echo "make lint      ruff and the layer contract (import-linter)"
 	@echo "make bench     benchmarks (ratios against a baseline measured in the same run)"
 	@echo "make bench-site  build the site for a synthetic 10,000-entry catalog, timed"
 
@@ -21,27 +23,35 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(BASE_STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(SITE_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[site]'
 	touch $@
 
 $(TEST_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[$(TEST_EXTRAS)]'
+	touch $@ $(SITE_STAMP)
+
+$(BENCH_STAMP): pyproject.toml $(TEST_STAMP)
+	$(BIN)/pip install -q -e '.[$(TEST_EXTRAS),bench]'
 	touch $@
 
-install: $(BASE_STAMP)
+install: $(SITE_STAMP)
 
-validate: $(BASE_STAMP)
+validate: $(SITE_STAMP)
 	$(BIN)/alignscape validate
 
-serve: $(BASE_STAMP)
+serve: $(SITE_STAMP)
 	$(BIN)/alignscape serve
 
-build: $(BASE_STAMP)
+build: $(SITE_STAMP)
 	$(BIN)/alignscape build
 
 test: $(TEST_STAMP) chromium
 	$(BIN)/pytest
+
+# The fast subset: no browser, model, Ray or slow tests (well under a minute).
+test-fast: $(TEST_STAMP)
+	$(BIN)/pytest -m "not browser and not model and not ray and not slow"
 
 # The browser tests need Debian's Chromium; the script installs it when missing.
 chromium:
@@ -49,12 +59,13 @@ chromium:
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check tools tests
+	$(BIN)/lint-imports
 
-bench: $(TEST_STAMP)
+bench: $(BENCH_STAMP)
 	$(BIN)/python -m alignscape.bench
 
 # The site for a synthetic 10,000-entry catalog: generation and mkdocs times, peak memory.
-bench-site: $(TEST_STAMP)
+bench-site: $(BENCH_STAMP)
 	$(BIN)/python -m alignscape.bench.site --entries 10000
 
 clean:

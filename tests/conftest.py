@@ -27,3 +27,18 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"{SHARED_DATA} is not present")
     return SHARED_DATA
+
+
+# Markers follow from what a test needs, so a new test is marked without anyone remembering to.
+_MARK_BY_FIXTURE = {"browser": "browser", "page": "browser", "site_build": "slow",
+                    "site_dir": "slow", "site_url": "slow"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for fixture, marker in _MARK_BY_FIXTURE.items():
+            if fixture in fixtures:
+                item.add_marker(getattr(pytest.mark, marker))
+        if "test_query_browser" in item.nodeid or "test_site_browser" in item.nodeid:
+            item.add_marker(pytest.mark.browser)

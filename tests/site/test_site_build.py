@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 
 import yaml
 
+from alignscape.catalog.schemas import file_validator
 from alignscape.model.index import explorer_index
 
 
@@ -143,6 +144,8 @@ def test_downloads_match_the_catalog(catalog, site_dir):
 def test_explorer_index_contract(catalog, site_dir):
     written = json.loads((site_dir / "data" / "index.json").read_text())
     assert written == explorer_index(catalog)
+    # What the browser's explorer reads is the shape schema/index.schema.json describes.
+    assert list(file_validator("index").iter_errors(written)) == []
     assert written["version"] == 1
     assert [d["id"] for d in written["dimensions"]] == list(catalog.taxonomy.dimensions)
     assert "instantiation.structure" in {d["id"] for d in written["dimensions"]}

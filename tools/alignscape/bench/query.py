@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 
-from alignscape.bench.runner import Context, Result
+from alignscape.bench.context import Context, Result
 
 QUERY = ("evaluators has llm_judge and policy_relation = on_policy and bias_risk <= medium "
          "or text ~ \"reward model\" and year >= 2024")
