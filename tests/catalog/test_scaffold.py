@@ -19,7 +19,8 @@ def fill(template: str) -> str:
             line = line.replace("[TODO]", f"[{options.group(1).split(', ')[0]}]")
         elif re.search(r": TODO\b", line) and options and "cite" not in line and "year" not in line:
             line = re.sub(r": TODO\b", f": {options.group(1).split(', ')[0]}", line)
-        line = (line.replace("name: TODO full name", "name: Filled method")
+        line = (line.replace("short_name: TODO", "short_name: FM")
+                .replace("name: TODO full name", "name: Filled method")
                 .replace("aliases: [TODO]", "aliases: [FM]")
                 .replace("year: TODO", "year: 2023")
                 .replace("cite: TODO", "cite: rafailov2023dpo")

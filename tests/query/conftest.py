@@ -23,7 +23,8 @@ def _row(id, kind="method", year=2023, name=None, aliases=(), summary="", choice
          tradeoffs=None):
     levels = {"annotation_cost": None, "bias_risk": None}
     levels.update(tradeoffs or {})
-    return {"id": id, "name": name or id.upper(), "aliases": list(aliases), "kind": kind,
+    return {"id": id, "short_name": name or id.upper(), "name": name or id.upper(),
+            "aliases": list(aliases), "kind": kind,
             "year": year, "summary": summary, "url": f"entries/{id}.html",
             "choices": choices or {}, "tradeoffs": levels}
 

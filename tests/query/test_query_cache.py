@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from alignscape.model import CatalogInvalid
 from alignscape.catalog import cache
 from alignscape.catalog.cache import CatalogCache
+from alignscape.model import CatalogInvalid
 from alignscape.query.engine import select
 
 OLD = time.time_ns() - 3600 * 10**9  # an hour ago: outside the racy window

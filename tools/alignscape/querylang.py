@@ -450,7 +450,7 @@ def evaluate(node: dict, row: dict) -> bool:
             return node["values"][0] <= row["year"] <= node["values"][1]
         return _compare(row["year"], node["cmp"], node["values"])
     if op == "text":
-        haystacks = [row["name"], *row.get("aliases", ())]
+        haystacks = [row.get("short_name", ""), row["name"], *row.get("aliases", ())]
         if node["field"] == "text":
             haystacks.append(row.get("summary", ""))
         return any(node["value"] in _normalise(h) for h in haystacks)

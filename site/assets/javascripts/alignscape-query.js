@@ -488,7 +488,7 @@
       return compare(row.year, node.cmp, node.values);
     }
     if (op === "text") {
-      var haystacks = [row.name].concat(row.aliases || []);
+      var haystacks = [row.short_name || "", row.name].concat(row.aliases || []);
       if (node.field === "text") haystacks.push(row.summary || "");
       return haystacks.some(function (h) { return normalise(h).indexOf(node.value) >= 0; });
     }

@@ -16,7 +16,8 @@ def render_template(entry_id: str, kind: str, root=None) -> str:
         "# Every fact must be checked against the paper's abstract page or an official source.",
         f"id: {entry_id}",
         f"kind: {kind}",
-        "name: TODO full name",
+        "short_name: TODO         # the name the field uses (DPO, Auto-J); lists and graphs show it",
+        "name: TODO full name     # or the paper's title",
         "aliases: [TODO]          # acronyms and other names the field uses",
         "year: TODO               # year of the first public version (arXiv v1)",
         "cite: TODO               # a key of catalog/references.bib (add the BibTeX entry there)",
@@ -28,7 +29,8 @@ def render_template(entry_id: str, kind: str, root=None) -> str:
         "pipeline:",
     ]
     for stage in taxonomy.stages:
-        lines.append(f"  {stage.id}:            # or: {{not_applicable: \"why\"}}")
+        lines.append(f"  {stage.id}:            # or: {{not_applicable: \"why\"}}, or add "
+                     "`open: \"why\"` if the method leaves (part of) this stage to the data")
         for dim in stage.dimensions:
             if dim.derived_from:
                 continue
@@ -50,6 +52,8 @@ def render_template(entry_id: str, kind: str, root=None) -> str:
     lines += [
         "  evidence: >-",
         "    TODO where the paper describes its training objective.",
+        "# experiments:           # the data of the paper's own experiments, where it differs from",
+        "#   evaluation: {...}    # what the method prescribes (same stage shape as pipeline:)",
         "builds_on: []            # ids of entries this work extends",
         "uses_data: []            # ids of dataset entries it trains on",
         "# tradeoffs:             # only where the paper shows what the rules would not derive",

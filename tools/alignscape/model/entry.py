@@ -14,7 +14,7 @@ STAGES = ("synthesis", "evaluation", "instantiation")
 class Entry:
     id: str
     kind: str
-    name: str
+    name: str  # the full name or paper title (entry page, citations)
     year: int
     cite: str
     summary: str
@@ -30,8 +30,16 @@ class Entry:
     tradeoff_overrides: dict = field(default_factory=dict)
     run: dict = field(default_factory=dict)
     notes: str | None = None
-    # group.dimension -> chosen option ids, derived dimensions included
+    # group.dimension -> chosen option ids, derived dimensions included: what the METHOD
+    # prescribes (pipeline:), the only choices trade-off profiles are derived from
     choices: dict = field(default_factory=dict)
+    short_name: str = ""  # the name the field uses: lists, tables, graphs, search titles
+    venue: str | None = None
+    # stage -> why the method leaves it to the data (`open:`); its trade-offs are set by the data
+    open_stages: dict = field(default_factory=dict)
+    experiments: dict = field(default_factory=dict)
+    # the same shape as choices, for the data of the paper's own experiments (experiments:)
+    experiment_choices: dict = field(default_factory=dict)
 
     @classmethod
     def from_data(cls, data: dict, source: str, taxonomy: Taxonomy) -> Entry:
@@ -44,7 +52,19 @@ class Entry:
             training=dict(data.get("training", {})), uses_data=tuple(data.get("uses_data", ())),
             builds_on=tuple(data.get("builds_on", ())),
             tradeoff_overrides=dict(data.get("tradeoffs", {})), run=dict(data.get("run", {})),
-            notes=data.get("notes"), choices=_choices(data, taxonomy))
+            notes=data.get("notes"), choices=_choices(data, taxonomy),
+            short_name=data.get("short_name") or data["name"], venue=data.get("venue"),
+            open_stages={stage: " ".join(data["pipeline"][stage]["open"].split())
+                         for stage in STAGES
+                         if isinstance(data["pipeline"].get(stage), dict)
+                         and "open" in data["pipeline"][stage]},
+            experiments=dict(data.get("experiments", {})),
+            experiment_choices=_choices(data, taxonomy, "experiments"))
+
+    @property
+    def label(self) -> str:
+        """What lists, tables and graphs show: the short name."""
+        return self.short_name or self.name
 
     def stage(self, name: str) -> dict:
         return self.pipeline.get(name) or {}
@@ -65,11 +85,19 @@ class Entry:
         return tuple(dict.fromkeys(keys))
 
 
-def _choices(data: dict, taxonomy: Taxonomy) -> dict[str, tuple[str, ...]]:
+def _choices(data: dict, taxonomy: Taxonomy,
+             block: str = "pipeline") -> dict[str, tuple[str, ...]]:
+    """The options chosen by the entry's `pipeline:` (with its training) or, for
+    block="experiments", by its `experiments:` block, by qualified dimension."""
     out: dict[str, tuple[str, ...]] = {}
     for dim in taxonomy.written_dimensions():
+        path = dim.entry_path
+        if path[0] == "pipeline":
+            path = (block, *path[1:])
+        elif block != "pipeline":
+            continue
         value = data
-        for part in dim.entry_path:
+        for part in path:
             value = value.get(part) if isinstance(value, dict) else None
         if value is None:
             continue

@@ -53,7 +53,8 @@ def build(index: dict) -> tuple[dict, dict]:
         "kind_bits": kinds, "year_bits": years,
     }
     texts = {
-        "names": [SEPARATOR.join(_normalise(t) for t in [r["name"], *r.get("aliases", ())])
+        "names": [SEPARATOR.join(_normalise(t) for t in [r.get("short_name", ""), r["name"],
+                                                         *r.get("aliases", ())])
                   for r in rows],
         "summaries": [_normalise(r.get("summary", "")) for r in rows],
     }

@@ -35,9 +35,17 @@ def _describe(error, loaded: LoadedYaml, shown: str, taxonomy: Taxonomy):
                 yield Finding(shown, line, column, "S001", dotted((*path, name)),
                               f"required field {name!r} is missing", f"add `{name}:`")
         return
+    if kind == "anyOf" and all(set(option) == {"required"} for option in error.validator_value):
+        # A classified stage says where in the paper it comes from; an open one says why not.
+        names = [option["required"][0] for option in error.validator_value]
+        yield Finding(shown, line, column, "S001", dotted((*path, names[0])),
+                      f"required field {names[0]!r} is missing",
+                      f"add `{names[0]}:` (where in the paper), or `{names[1]}:` if the "
+                      "method leaves this stage to the data")
+        return
     if kind in ("additionalProperties", "unevaluatedProperties"):
         allowed = set(error.schema.get("properties", {}))
-        stage = path[-1] if len(path) == 2 and path[0] == "pipeline" else None
+        stage = path[-1] if len(path) == 2 and path[0] in ("pipeline", "experiments") else None
         if stage and taxonomy.group(stage):
             allowed |= {d.id for d in taxonomy.group(stage).dimensions if not d.derived_from}
         derived = {d.id for d in taxonomy.group(stage).dimensions if d.derived_from} if (
