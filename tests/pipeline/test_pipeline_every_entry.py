@@ -1,9 +1,11 @@
-"""Every entry's pipeline runs, not only builds: two prompts through each recipe against the
-fake OpenAI-compatible server (real HTTP) with the heuristic scorer as reward model."""
+"""Every entry's pipeline runs, not only builds: two prompts through each entry's recipe (one
+test per entry id) against the fake OpenAI-compatible server (real HTTP) with the heuristic
+scorer as reward model."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from fake_server import FakeServer
@@ -11,9 +13,10 @@ from pipeline_helpers import read_jsonl, write_jsonl
 
 from alignscape.pipeline.backends.heuristic import HeuristicScorer
 from alignscape.pipeline.backends.openai_http import OpenAIBackend
-from alignscape.pipeline.context import Context
-from alignscape.pipeline.recipe import RecipeError, from_entry
+from alignscape.pipeline.entry_recipe import from_entry
+from alignscape.pipeline.recipe import RecipeError
 from alignscape.pipeline.runner import RunOptions, run
+from alignscape.runtime import Context
 
 PROMPTS = [
     {"prompt_id": "m1", "prompt": "What is 2 + 2? Explain step by step.", "reference": "4",
@@ -27,49 +30,64 @@ PROMPTS = [
 ]
 
 
+ENTRY_IDS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "catalog" /
+                                    "entries").glob("*.yaml"))
+
+
 @pytest.fixture(scope="module")
 def fake():
     with FakeServer() as s:
         yield s
 
 
-def test_every_entry_pipeline_runs_end_to_end(catalog, fake, tmp_path):
-    prompts = write_jsonl(tmp_path / "prompts.jsonl", PROMPTS)
-    annotations = write_jsonl(tmp_path / "ann.jsonl", [
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("every-entry")
+    prompts = write_jsonl(folder / "prompts.jsonl", PROMPTS)
+    annotations = write_jsonl(folder / "ann.jsonl", [
         {"prompt_id": "m1", "a": "Two plus two is 4. The answer is 4.",
          "b": "It is five, clearly. The answer is 5.", "preference": 1},
         {"prompt_id": "m2", "response": "Blue, on a clear day.", "score": 5}])
+    return prompts, annotations
+
+
+def test_every_entry_is_tested():
+    assert len(ENTRY_IDS) > 100
+
+
+@pytest.mark.parametrize("entry_id", ENTRY_IDS)
+def test_entry_pipeline_runs_end_to_end(catalog, fake, inputs, tmp_path, entry_id):
+    prompts, annotations = inputs
+    entry = catalog[entry_id]
+    try:
+        recipe = from_entry(entry, catalog)
+    except RecipeError as exc:
+        # Only entries with every stage not applicable have no pipeline (test_pipeline_links).
+        assert "not_applicable" in str(exc), exc
+        pytest.skip("every stage is not applicable")
+    for stage in recipe.stages:
+        if stage.runs.endswith(".human"):
+            stage.config["path"] = str(annotations)
+        if stage.runs.endswith(".multi_model_pool"):
+            stage.config.setdefault("models", ["m-a", "m-b", "m-c"])
+        # Fewer samples than the papers' 16-64, to keep the suite fast; same code paths.
+        if stage.runs.endswith(".repeated_sampling"):
+            stage.config["n"] = 2
+        if stage.runs.endswith(".step_search"):
+            stage.config["rollouts"] = 2
     http = OpenAIBackend(model="fake", base_url=fake.url, max_retries=0, timeout=10)
-    scorer = HeuristicScorer()
-    ran = 0
-    for entry in catalog:
-        try:
-            recipe = from_entry(entry, catalog)
-        except RecipeError:
-            continue  # test_pipeline_links checks that only all-not-applicable entries fail
-        for stage in recipe.stages:
-            if stage.option == "human":
-                stage.config["path"] = str(annotations)
-            if stage.option == "multi_model_pool":
-                stage.config.setdefault("models", ["m-a", "m-b", "m-c"])
-            # Fewer samples than the papers' 16-64, to keep the suite fast; same code paths.
-            if stage.option == "repeated_sampling":
-                stage.config["n"] = 2
-            if stage.option == "step_search":
-                stage.config["rollouts"] = 2
-        ctx = Context(backends={"default": http, "reward": scorer}, seed=0, entry=entry.id)
-        out = tmp_path / entry.id
+    out = tmp_path / entry.id
+    with Context(backends={"default": http, "reward": HeuristicScorer()}, seed=0,
+                 entry=entry.id) as ctx:
         report = run(recipe, prompts, out, ctx, RunOptions(batch_size=2, progress=False,
                                                            parquet=False))
-        records = read_jsonl(out / "records.jsonl")
-        seeds = [r["prompt_id"] for r in records if not r.get("seed_prompt_id")]
-        assert seeds == ["m1", "m2"], entry.id  # generated prompts come on top, never instead
-        assert len({r["prompt_id"] for r in records}) == len(records), entry.id
-        fatal = [e for r in records for e in r.get("errors", []) if e.get("fatal")]
-        assert not fatal, (entry.id, fatal)
-        for fmt in recipe.formats:
-            for row in read_jsonl(out / f"{fmt.option}.jsonl"):
-                assert json.loads(row["provenance"])["entry"] == entry.id
-        assert report["records"] == len(records)
-        ran += 1
-    assert ran >= len(catalog) - 5
+    records = read_jsonl(out / "records.jsonl")
+    seeds = [r["prompt_id"] for r in records if not r.get("seed_prompt_id")]
+    assert seeds == ["m1", "m2"]  # generated prompts come on top, never instead
+    assert len({r["prompt_id"] for r in records}) == len(records)
+    fatal = [e for r in records for e in r.get("errors", []) if e.get("fatal")]
+    assert not fatal, fatal
+    for fmt in recipe.formats:
+        for row in read_jsonl(out / f"{fmt.option}.jsonl"):
+            assert json.loads(row["provenance"])["entry"] == entry.id
+    assert report["records"] == len(records)

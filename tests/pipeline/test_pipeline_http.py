@@ -7,8 +7,8 @@ import time
 import pytest
 from fake_server import FakeServer
 
-from alignscape.pipeline.backends.base import BackendError, Request
 from alignscape.pipeline.backends.openai_http import OpenAIBackend
+from alignscape.runtime import BackendError, Request
 
 
 def _req(text="Say hi", **kw):

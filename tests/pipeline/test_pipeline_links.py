@@ -1,16 +1,22 @@
-"""The site contract and the coverage of the taxonomy by stage implementations."""
+"""The site contract and the coverage of the taxonomy by registered stage functions."""
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
+import inspect
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-from alignscape.pipeline.links import entry_pipeline
-from alignscape.pipeline.recipe import RecipeError, from_entry
-from alignscape.stages.registry import DESCRIPTIVE, MAPPED, REPO_ROOT, STAGE_GROUPS, resolve
+from alignscape.pipeline.entry_recipe import from_entry
+from alignscape.pipeline.links import entry_pipeline, resolve
+from alignscape.pipeline.recipe import RecipeError
+from alignscape.stages import registry
+from alignscape.stages.registry import DESCRIPTIVE, STAGE_GROUPS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def stage_options(catalog):
@@ -28,20 +34,39 @@ def test_every_stage_option_has_an_implementation_or_a_documented_mapping(catalo
         except KeyError as exc:
             missing.append(str(exc))
             continue
-        if "module" in found:
-            assert (REPO_ROOT / found["source"]).is_file(), found
-            module = importlib.import_module(found["module"])
-            if found["module"].startswith("alignscape.stages.") and "mapping" not in found \
-                    and dim not in ("bias_controls",):
-                assert callable(getattr(module, "apply", None)), found["module"]
-                assert module.OPTION == f"{group}.{dim}.{option}", found["module"]
-            assert module.__doc__ and len(module.__doc__) > 40, found["module"]
+        if "descriptive" in found:
+            continue
+        assert importlib.util.find_spec(found["module"]) is not None, found
+        assert found["source"] == "tools/" + found["module"].replace(".", "/") + ".py"
+        assert (ROOT / found["source"]).is_file(), found
+        module = importlib.import_module(found["module"])
+        lines, first = inspect.getsourcelines(module)
+        assert 1 <= found["line"] <= len(lines), found
+        key = f"{group}.{dim}.{option}"
+        if "mapping" not in found:
+            fn = registry.get(key)
+            assert fn.option == key and callable(fn)
+            assert fn.__doc__ and len(fn.__doc__) > 30, key
+            for name, param in fn.params.items():
+                assert param.doc, (key, name)
+        assert module.__doc__ and len(module.__doc__) > 40, found["module"]
     assert not missing, missing
+
+
+def test_links_point_at_the_function_line(catalog):
+    found = resolve("instantiation", "pairing", "best_vs_worst")
+    text = (ROOT / found["source"]).read_text().splitlines()
+    assert "best_vs_worst" in text[found["line"]] or "best_vs_worst" in text[found["line"] - 1]
+    swap = resolve("evaluation", "bias_controls", "position_swap")
+    assert "both_orders" in swap["mapping"] and swap["function"] == "combine"
 
 
 def test_mapping_tables_name_real_options_only(catalog):
     real = {".".join(o) for o in stage_options(catalog)}
-    assert not (set(MAPPED) | set(DESCRIPTIVE)) - real
+    reg = registry.load()
+    assert not (set(reg.stages) | set(reg.aliases) | set(reg.settings) | set(DESCRIPTIVE)) - real
+    for found in reg.aliases.values():
+        assert found.target in reg.stages
 
 
 def test_every_entry_links_its_stage_sources(catalog):
@@ -52,8 +77,9 @@ def test_every_entry_links_its_stage_sources(catalog):
         assert data["problems"] == [], entry.id
         for row in data["stages"]:
             assert row["source"].startswith("tools/alignscape/"), row
-            assert (REPO_ROOT / row["source"]).is_file(), row
-            assert {"stage", "option", "module", "source"} <= set(row)
+            assert (ROOT / row["source"]).is_file(), row
+            assert isinstance(row["line"], int), row
+            assert {"stage", "option", "module", "source", "line"} <= set(row)
         for stage in data["not_applicable"]:
             assert entry.not_applicable(stage)
 
@@ -68,7 +94,8 @@ def test_every_entry_pipeline_builds_or_says_why(catalog):
             continue
         assert recipe.stages, entry.id
         for stage in recipe.stages:
-            assert callable(stage.function()), stage.use
+            assert callable(stage.function), stage.use
+            assert set(stage.settings) == set(stage.function.params), stage.use
         if not entry.not_applicable("instantiation"):
             assert recipe.formats, entry.id
 
@@ -76,8 +103,17 @@ def test_every_entry_pipeline_builds_or_says_why(catalog):
 def test_links_import_nothing_heavy():
     code = ("import sys, alignscape.pipeline.links, alignscape.pipeline.recipe, "
             "alignscape.pipeline.entry_recipe, alignscape.commands.run\n"
+            "alignscape.stages.registry.load()\n"
             "heavy = {'torch', 'transformers', 'datasets', 'pyarrow', 'trl', 'httpx'} & "
             "set(sys.modules)\nassert not heavy, heavy")
+    subprocess.run([sys.executable, "-c", "import alignscape.stages.registry\n" + code],
+                   check=True)
+
+
+def test_stages_never_import_the_pipeline():
+    code = ("import sys, alignscape.stages.registry as r\nr.load()\n"
+            "bad = [m for m in sys.modules if m.startswith('alignscape.pipeline')]\n"
+            "assert not bad, bad")
     subprocess.run([sys.executable, "-c", code], check=True)
 
 

@@ -9,10 +9,14 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 from alignscape.pipeline.backends import make_backend  # noqa: E402
-from alignscape.pipeline.backends.base import BackendError, Request  # noqa: E402
-from alignscape.pipeline.context import Context  # noqa: E402
-from alignscape.stages.evaluation import reward_model  # noqa: E402
-from alignscape.stages.synthesis import policy_sampling, repeated_sampling  # noqa: E402
+from alignscape.runtime import (  # noqa: E402
+    BackendError,
+    Context,  # noqa: E402
+    Request,
+)
+from alignscape.stages.evaluation.reward_model import reward_model  # noqa: E402
+from alignscape.stages.synthesis.model_sources import policy_sampling  # noqa: E402
+from alignscape.stages.synthesis.sampling import repeated_sampling  # noqa: E402
 
 VOCAB = ["[PAD]", "[UNK]", "[EOS]"] + [f"w{i}" for i in range(60)] + \
     "user assistant : the a is what why how answer question explain".split()
@@ -64,8 +68,8 @@ def test_generation_is_seeded_and_respects_settings(generator_path):
 def test_policy_sampling_stage_with_a_local_model(generator_path):
     ctx = Context(backends={"policy": make_backend(f"transformers:{generator_path}")}, seed=1)
     records = [{"prompt_id": "x", "prompt": "what is the answer"}]
-    records = repeated_sampling.apply(records, {"n": 3, "temperature": 1.0}, ctx)
-    records = policy_sampling.apply(records, {"max_tokens": 6}, ctx)
+    records = repeated_sampling(records, {"n": 3, "temperature": 1.0}, ctx)
+    records = policy_sampling(records, {"max_tokens": 6}, ctx)
     cands = records[0]["candidates"]
     assert len(cands) == 3 and all(c["text"] is not None for c in cands)
     assert len({c["decoding"]["seed"] for c in cands}) == 3
@@ -78,7 +82,7 @@ def test_reward_model_scores_batches(reward_path):
     records = [{"prompt_id": str(i), "prompt": "why",
                 "candidates": [{"id": f"c{j}", "text": "w1 " * (j + 1), "origin": "t"}
                                for j in range(3)]} for i in range(4)]
-    out = reward_model.apply(records, {}, ctx)
+    out = reward_model(records, {}, ctx)
     scores = [c["score"] for r in out for c in r["candidates"]]
     assert len(scores) == 12 and all(isinstance(s, float) for s in scores)
     assert len({round(s, 6) for s in scores[:3]}) == 3  # different texts, different scores
@@ -92,7 +96,7 @@ def test_missing_model_folder_is_a_clear_error(tmp_path):
 
 
 def test_importance_weights_from_two_local_models(generator_path):
-    from alignscape.stages.instantiation import importance_weighted
+    from alignscape.stages.instantiation.weighting import importance_weighted
 
     policy = make_backend(f"transformers:{generator_path}")
     torch.manual_seed(1)
@@ -104,7 +108,7 @@ def test_importance_weights_from_two_local_models(generator_path):
     records = [{"prompt_id": "1", "prompt": "why", "candidates": [
         {"id": "c0", "text": "w1 w2", "origin": "t"}, {"id": "c1", "text": "w3", "origin": "t"}],
         "pairs": [{"chosen": "c0", "rejected": "c1", "margin": 1.0}]}]
-    out = importance_weighted.apply(records, {}, ctx)
+    out = importance_weighted(records, {}, ctx)
     cols = out[0]["pairs"][0]["columns"]
     assert cols["chosen_importance_weight"] > 0 and cols["rejected_importance_weight"] > 0
     assert "importance_error" not in cols

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,15 +11,15 @@ ray = pytest.importorskip("ray")
 
 from alignscape.pipeline.recipe import load_recipe  # noqa: E402
 from alignscape.pipeline.runner import RunOptions, run  # noqa: E402
-from alignscape.stages.registry import REPO_ROOT  # noqa: E402
 
-RECIPE = REPO_ROOT / "tools/alignscape/pipeline/recipes/alpaca_eval_pairwise.yaml"
+RECIPE = (Path(__file__).resolve().parents[2]
+          / "tools/alignscape/pipeline/recipes/alpaca_eval_pairwise.yaml")
 
 
 def test_ray_map_batches_gives_the_runners_rows(alpaca_eval, tmp_path):
     from alignscape.pipeline.backends import make_backend
-    from alignscape.pipeline.context import Context
     from alignscape.pipeline.ray_support import map_recipe
+    from alignscape.runtime import Context
 
     prompts = tmp_path / "p.jsonl"
     lines = (alpaca_eval / "prompts.jsonl").read_text().splitlines()[:8]

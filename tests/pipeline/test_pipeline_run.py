@@ -114,7 +114,7 @@ def test_clear_errors_instead_of_tracebacks(tmp_path, cli):
     bad.write_text("name: x\nstages:\n  - use: synthesis.sources.nope\n")
     code, _, err = cli("run", "--recipe", bad, "--prompts", tmp_path / "prompts.jsonl",
                        "--out", tmp_path / "o")
-    assert code == 2 and f"{bad}:3: stages.0.use: no reference implementation" in err
+    assert code == 2 and f"{bad}:3: stages[0].use: no stage" in err
     code, _, err = cli("run", "--recipe", recipe(tmp_path), "--prompts",
                        tmp_path / "prompts.jsonl", "--out", tmp_path / "o", "--backend",
                        "openai:x", "--base-url", "http://127.0.0.1:9/v1", "--role", "bogus=x")

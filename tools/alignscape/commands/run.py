@@ -8,7 +8,15 @@ from pathlib import Path
 
 from alignscape.commands import load_catalog_or_exit
 
-RECIPES_DIR = Path(__file__).resolve().parents[1] / "pipeline" / "recipes"
+
+def bundled_recipes() -> dict[str, object]:
+    """Recipe files shipped inside the package (read through importlib.resources)."""
+    from importlib import resources
+
+    folder = resources.files("alignscape.pipeline") / "recipes"
+    if not folder.is_dir():
+        return {}
+    return {item.name[:-5]: item for item in folder.iterdir() if item.name.endswith(".yaml")}
 
 
 def register(sub) -> None:
@@ -20,7 +28,7 @@ def register(sub) -> None:
         "again with the same arguments.")
     p.add_argument("entry", nargs="?", help="catalog entry id (or give --recipe)")
     p.add_argument("--recipe", help="recipe YAML file, or the name of a bundled recipe "
-                   f"({', '.join(sorted(x.stem for x in RECIPES_DIR.glob('*.yaml')))})")
+                   f"({', '.join(sorted(bundled_recipes()))})")
     p.add_argument("--prompts", help="JSONL prompts file (one object a line)")
     p.add_argument("--out", help="output folder (created; reused to resume)")
     b = p.add_argument_group("backends")
@@ -53,7 +61,8 @@ def register(sub) -> None:
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--no-parquet", action="store_true", help="JSONL only")
     r.add_argument("--print-recipe", action="store_true",
-                   help="print the recipe as YAML and exit (nothing runs)")
+                   help="print the recipe as YAML, every stage parameter with its type, "
+                   "default and meaning, and exit (nothing runs)")
     r.add_argument("--json", action="store_true", help="print report.json to stdout")
     p.set_defaults(handler=run)
 
@@ -74,34 +83,36 @@ def _pairs(values: list[str], flag: str) -> dict[str, str]:
 
 
 def build_recipe(args):
-    from alignscape.pipeline.recipe import RecipeError, from_entry, load_recipe
+    from alignscape.pipeline.entry_recipe import from_entry
+    from alignscape.pipeline.recipe import RecipeError, load_recipe
+    from alignscape.suggest import hint
 
     if bool(args.entry) == bool(args.recipe):
         raise RecipeError("give either an ENTRY_ID or --recipe FILE (not both)")
     if args.recipe:
         path = Path(args.recipe)
-        if not path.exists() and (RECIPES_DIR / f"{args.recipe}.yaml").exists():
-            path = RECIPES_DIR / f"{args.recipe}.yaml"
+        bundled = bundled_recipes()
+        if not path.exists() and args.recipe in bundled:
+            from importlib import resources
+
+            with resources.as_file(bundled[args.recipe]) as real:
+                return load_recipe(real)
         return load_recipe(path)
     catalog = load_catalog_or_exit(args)
     if args.entry not in catalog.entries:
-        close = [e for e in catalog.entries if args.entry.replace("-", "_") in e][:5]
-        hint = f" (did you mean {', '.join(close)}?)" if close else ""
-        raise RecipeError(f"no entry {args.entry!r} in the catalog{hint}")
+        close = hint(args.entry, list(catalog.entries))
+        raise RecipeError(f"no entry {args.entry!r} in the catalog" +
+                          (f"; {close}" if close else ""))
     return from_entry(catalog[args.entry], catalog)
 
 
 def apply_overrides(recipe, args) -> None:
     import yaml
 
+    from alignscape.pipeline.recipe import override
+
     for key, raw in _pairs(args.set, "--set").items():
-        option, _, setting = key.rpartition(".")
-        targets = [s for s in recipe.stages if option in (s.option, s.use)]
-        if not option or not targets:
-            raise ValueError(f"--set {key}: no stage {option!r} in the recipe "
-                             f"({', '.join(s.option for s in recipe.stages)})")
-        for st in targets:
-            st.config[setting] = yaml.safe_load(raw)
+        override(recipe, key, yaml.safe_load(raw))
     if args.seed is not None:
         recipe.seed = args.seed
     if args.style:
@@ -115,7 +126,7 @@ def build_context(recipe, args):
     import os
 
     from alignscape.pipeline.backends import make_backend
-    from alignscape.pipeline.context import ROLES, Context
+    from alignscape.runtime import ROLES, Context
 
     specs = dict(recipe.backends)
     if args.replay_dir:
@@ -140,40 +151,71 @@ def build_context(recipe, args):
 
 
 def run(args) -> int:
-    import yaml
 
-    from alignscape.pipeline.backends.base import BackendError
     from alignscape.pipeline.recipe import RecipeError
     from alignscape.pipeline.runner import RunError, RunOptions
     from alignscape.pipeline.runner import run as run_pipeline
+    from alignscape.runtime import BackendError
 
     try:
         recipe = build_recipe(args)
         apply_overrides(recipe, args)
+        recipe.check(complete=not args.print_recipe)
     except (RecipeError, ValueError) as exc:
         return _fail(str(exc))
     if args.print_recipe:
-        sys.stdout.write(yaml.safe_dump(recipe.as_dict(), sort_keys=False, allow_unicode=True))
+        sys.stdout.write(recipe_yaml(recipe))
         return 0
     if not args.prompts or not args.out:
         return _fail("--prompts FILE and --out DIR are required (or --print-recipe)")
     if args.batch_size < 1:
         return _fail("--batch-size must be at least 1")
     try:
-        ctx = build_context(recipe, args)
-        report = run_pipeline(recipe, args.prompts, args.out, ctx, RunOptions(
-            batch_size=args.batch_size, limit=args.limit, progress=not args.no_progress,
-            restart=args.restart, parquet=not args.no_parquet))
+        with build_context(recipe, args) as ctx:
+            report = run_pipeline(recipe, args.prompts, args.out, ctx, RunOptions(
+                batch_size=args.batch_size, limit=args.limit, progress=not args.no_progress,
+                restart=args.restart, parquet=not args.no_parquet))
     except (RunError, BackendError, RecipeError, ValueError) as exc:
         return _fail(str(exc))
-    finally:
-        for backend in {id(b): b for b in getattr(locals().get("ctx"), "backends",
-                                                  {}).values()}.values():
-            backend.close()
     _summary(report, args.out)
     if args.json:
         print(json.dumps(report, indent=2, default=str))
     return 0
+
+
+def recipe_yaml(recipe) -> str:
+    """The recipe as a loadable recipe file: every stage parameter with its value, and a
+    comment with its type, default and meaning."""
+    import yaml
+
+    def flow(value) -> str:
+        text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True,
+                              width=10**9, sort_keys=False).strip()
+        return text.removesuffix("\n...").removesuffix("...").strip()
+
+    data = recipe.as_dict()
+    head = {k: v for k, v in data.items() if k not in ("stages", "notes")}
+    out = [yaml.safe_dump(head, sort_keys=False, allow_unicode=True).rstrip()]
+    out.append("stages:")
+    for st in recipe.stages:
+        out.append(f"  - use: {st.use}")
+        if st.runs != st.use:
+            out.append(f"    # runs {st.runs}")
+        params = st.function.params
+        if not params:
+            out.append("    config: {}")
+            continue
+        out.append("    config:")
+        for name, param in params.items():
+            value = st.settings.get(name, param.default)
+            default = flow(param.default)
+            default = default if len(default) <= 40 else default[:37] + "..."
+            out.append(f"      {name}: {flow(value)}  # {param.type_name}, default "
+                       f"{default}: {param.doc}")
+    if recipe.notes:
+        out.append(yaml.safe_dump({"notes": recipe.notes}, sort_keys=False,
+                                  allow_unicode=True, width=100).rstrip())
+    return "\n".join(out) + "\n"
 
 
 def _summary(report: dict, out: str) -> None:

@@ -1,194 +1,291 @@
-"""Build an entry's recipe from its classification (see recipe.py for the rules' summary).
+"""Build an entry's recipe from its classification, then its ``run`` block.
 
 Order: prompt sources -> decoding plan -> response sources -> evaluators (model judges get
-the entry's protocols, aspects, granularity and bias controls as options; ensembles last) ->
+the entry's protocols, aspects, granularity and bias controls as settings; ensembles last) ->
 length control -> selection -> aspect weights -> candidate filters -> pairing -> pair
-filters -> weighting columns -> formats. Every default that the classification does not fix
-is written into ``recipe.notes`` so the recipe says what it assumed.
+filters -> weighting columns -> formats. Which options are model judges, which filters act on
+pairs, which decoding plan wins: option attributes in taxonomy.yaml (``model_judge``,
+``acts_on``, ``plan_priority``, a format's ``structure``). Every default that the
+classification does not fix is written into ``recipe.notes`` so the recipe says what it
+assumed.
+
+An entry's ``run`` block: ``config: {<option id>: {...}}`` stage settings by option (short or
+full id), ``models: {<role>: name or [names]}``, ``seed``, ``style``, ``ties: keep``. It is
+checked like a recipe file: an unknown key or setting is an error at the entry's file:line.
+Building never contacts a model; it fails only with RecipeError.
 """
 
 from __future__ import annotations
 
 from alignscape.pipeline.recipe import (
-    JUDGE_EVALUATORS,
-    PAIR_FILTERS,
-    PAIR_FORMATS,
-    PLAN_PRIORITY,
-    PROTOCOLS,
-    RECORD_WEIGHTING,
+    INPUT_OPTIONS,
+    STYLES,
     Recipe,
     RecipeError,
+    Where,
     stage,
 )
-from alignscape.stages.registry import DESCRIPTIVE, MAPPED
+from alignscape.stages import registry
+from alignscape.suggest import hint
 
-GENERATED_PROMPTS = ("model_generated", "evolved", "backtranslated")
+RUN_KEYS = ("config", "models", "seed", "style", "ties")
 
 
-def build(entry) -> Recipe:
-    run = entry.run or {}
-    overrides = run.get("config") or {}
-    if not isinstance(overrides, dict):
-        raise RecipeError(f"{entry.source}: run.config must map option ids to settings")
-    ch = entry.choices
-    na = {g: entry.not_applicable(g) for g in ("synthesis", "evaluation", "instantiation")}
-    if all(na.values()):
-        raise RecipeError(f"{entry.id}: every stage is marked not_applicable, so there is no "
-                          "data pipeline to run")
-    notes: list[str] = []
-    uses: list[tuple[str, dict]] = []
+def from_entry(entry, catalog) -> Recipe:
+    """The entry's pipeline, checked. Raises RecipeError when the entry describes no data
+    pipeline at all or its run block is wrong (located at the entry's file and line)."""
+    return _Builder(entry, catalog).build()
 
-    def add(use, config=None):
-        if any(u == use for u, _ in uses):
-            return
-        option = use.rsplit(".", 1)[-1]
-        uses.append((use, {**(config or {}), **overrides.get(option, {}),
-                           **overrides.get(use, {})}))
 
-    def chosen(dim):
-        return list(ch.get(dim, ()))
+class _Builder:
+    def __init__(self, entry, catalog):
+        self.entry = entry
+        self.taxonomy = catalog.taxonomy
+        self.root = getattr(catalog, "root", None)
+        self.uses: list[tuple[str, dict]] = []
+        self.notes: list[str] = []
+        self.problems: list[str] = []
+        reg = registry.load()
+        self.aliases, self.settings = reg.aliases, reg.settings
 
-    # Synthesis
-    if na["synthesis"]:
-        notes.append("synthesis not applicable: candidates are read from the input's "
-                     "'responses' (and 'reference')")
-        add("synthesis.sources.human_written")
-    else:
-        for option in chosen("synthesis.prompt_sources"):
-            if option in GENERATED_PROMPTS:
-                add(f"synthesis.prompt_sources.{option}")
-        sampling = chosen("synthesis.sampling")
-        plan = next((p for p in PLAN_PRIORITY if p in sampling), None)
-        if plan:
-            n = entry.stage("synthesis").get("responses_per_prompt")
-            add(f"synthesis.sampling.{plan}", {"n": n} if isinstance(n, int) and
-                plan == "repeated_sampling" else {})
-        step_mode = "tree" if "tree_search" in sampling else "rollouts"
-        sources = chosen("synthesis.sources") or ["human_written"]
-        if not chosen("synthesis.sources"):
-            notes.append("no response source classified: candidates come from the input")
+    def where(self, *path) -> Where:
+        return Where(self.entry.source, tuple(path), root=self.root)
+
+    def chosen(self, dim: str) -> list[str]:
+        return list(self.entry.choices.get(dim, ()))
+
+    def attr(self, dim: str, option: str, name: str):
+        found = self.taxonomy.options.get(f"{dim}.{option}")
+        return getattr(found, name, None) if found is not None else None
+
+    def add(self, use: str, config: dict | None = None) -> None:
+        if not any(u == use for u, _ in self.uses):
+            self.uses.append((use, dict(config or {})))
+
+    def set_default(self, use: str, key: str, value) -> None:
+        for u, config in self.uses:
+            if u == use:
+                config.setdefault(key, value)
+
+    def build(self) -> Recipe:
+        entry = self.entry
+        run = entry.run or {}
+        self._check_run_block(run)
+        na = {g: entry.not_applicable(g) for g in registry.STAGE_GROUPS}
+        if all(na.values()):
+            raise RecipeError(f"{entry.id}: every stage is marked not_applicable, so there is "
+                              "no data pipeline to run")
+        if na["synthesis"]:
+            self.notes.append("synthesis not applicable: candidates are read from the input's "
+                              "'responses' (and 'reference')")
+            self.add("synthesis.sources.human_written")
+        else:
+            self._synthesis()
+        judge_config = {}
+        if na["evaluation"]:
+            self.notes.append("evaluation not applicable: scores, if any, come with the input "
+                              "responses")
+        else:
+            judge_config = self._evaluation()
+        if not na["synthesis"]:
+            for option in self.chosen("synthesis.selection"):
+                self.add(f"synthesis.selection.{option}")
+        if na["instantiation"]:
+            self.notes.append("instantiation not applicable: only records.jsonl (candidates "
+                              "and judgements) is written")
+        else:
+            self._instantiation(judge_config, run)
+        stages = self._stages(run.get("config") or {})
+        if self.problems:
+            raise RecipeError("\n".join(self.problems))
+        recipe = Recipe(name=entry.id, entry=entry.id, stages=stages,
+                        seed=run.get("seed", 0), style=run.get("style", "standard"),
+                        models=dict(run.get("models") or {}),
+                        notes=self.notes + self._mapping_notes())
+        return recipe.check(complete=False)
+
+    def _check_run_block(self, run: dict) -> None:
+        for key in run:
+            if key not in RUN_KEYS:
+                close = hint(str(key), RUN_KEYS)
+                self.problems.append(f"{self.where('run', key).at()}: unknown run key {key!r}; "
+                                     + (close or f"run keys are {', '.join(RUN_KEYS)}"))
+        if not isinstance(run.get("config") or {}, dict):
+            self.problems.append(f"{self.where('run', 'config').at()}: must map option ids to "
+                                 "settings")
+        if not isinstance(run.get("models") or {}, dict):
+            self.problems.append(f"{self.where('run', 'models').at()}: must map roles to "
+                                 "model names")
+        seed = run.get("seed", 0)
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            self.problems.append(f"{self.where('run', 'seed').at()}: must be an integer")
+        if run.get("style", "standard") not in STYLES:
+            self.problems.append(f"{self.where('run', 'style').at()}: must be one of "
+                                 f"{', '.join(STYLES)}")
+        if run.get("ties", "drop") not in ("drop", "keep"):
+            self.problems.append(f"{self.where('run', 'ties').at()}: must be drop or keep")
+        if self.problems:
+            raise RecipeError("\n".join(self.problems))
+
+    def _alias_settings(self, target: str) -> dict:
+        """Settings that the entry's chosen options which are aliases of ``target`` imply
+        (tree_search -> step_search mode: tree)."""
+        out = {}
+        for qualified, options in self.entry.choices.items():
+            for option in options:
+                found = self.aliases.get(f"{qualified}.{option}")
+                if found and found.target == target:
+                    out.update(found.settings)
+        return out
+
+    def _synthesis(self) -> None:
+        for option in self.chosen("synthesis.prompt_sources"):
+            if f"synthesis.prompt_sources.{option}" not in INPUT_OPTIONS:
+                self.add(f"synthesis.prompt_sources.{option}")
+        plans = [p for p in self.chosen("synthesis.sampling")
+                 if self.attr("synthesis.sampling", p, "plan_priority")]
+        if plans:
+            plan = min(plans, key=lambda p: self.attr("synthesis.sampling", p, "plan_priority"))
+            n = self.entry.stage("synthesis").get("responses_per_prompt")
+            self.add(f"synthesis.sampling.{plan}", {"n": n} if isinstance(n, int) and
+                     plan == "repeated_sampling" else {})
+        sources = self.chosen("synthesis.sources") or ["human_written"]
+        if not self.chosen("synthesis.sources"):
+            self.notes.append("no response source classified: candidates come from the input")
         for option in sources:
-            if option == "step_search":
-                add("synthesis.sources.step_search", {"mode": step_mode})
-            else:
-                add(f"synthesis.sources.{option}")
-        if "multi_model_pool" in sources:
-            per = entry.stage("synthesis").get("responses_per_prompt")
-            if isinstance(per, int):
-                _set(uses, "synthesis.sources.multi_model_pool", "per_prompt", per)
+            use = f"synthesis.sources.{option}"
+            self.add(use, self._alias_settings(use))
+        per = self.entry.stage("synthesis").get("responses_per_prompt")
+        if "multi_model_pool" in sources and isinstance(per, int):
+            self.set_default("synthesis.sources.multi_model_pool", "per_prompt", per)
 
-    # Evaluation
-    judge_config = {}
-    if na["evaluation"]:
-        notes.append("evaluation not applicable: scores, if any, come with the input responses")
-    else:
-        judge_config = _judge_config(entry, chosen, notes)
-        evaluators = chosen("evaluation.evaluators")
+    def _judge_config(self) -> dict:
+        protocols = self.chosen("evaluation.protocol")
+        config = {"protocols": protocols or ["pointwise_rating"], "both_orders": False,
+                  "granularity": [g for g in self.chosen("evaluation.granularity")
+                                  if g != "outcome"]}
+        if not protocols:
+            self.notes.append("no judgement protocol classified: model judges rate pointwise")
+        # Bias controls that are settings of the judges (position_swap -> both_orders, ...).
+        for option in self.chosen("evaluation.bias_controls"):
+            found = self.settings.get(f"evaluation.bias_controls.{option}")
+            if found is not None and found.key is not None:
+                config[found.key] = found.value
+        if "multi_aspect" in self.chosen("evaluation.dimensionality"):
+            aspects = self.entry.stage("evaluation").get("aspects")
+            config["aspects"] = list(aspects) if isinstance(aspects, list) and aspects else None
+            if not config["aspects"]:
+                self.notes.append("multi-aspect without named aspects: helpfulness, honesty, "
+                                  "harmlessness")
+        return config
+
+    def _evaluation(self) -> dict:
+        judge_config = self._judge_config()
+        evaluators = self.chosen("evaluation.evaluators")
+        judges = [e for e in evaluators
+                  if self.attr("evaluation.evaluators", e, "model_judge")]
         for option in evaluators:
-            if option == "multi_agent":
-                continue
-            add(f"evaluation.evaluators.{option}",
-                judge_config if option in JUDGE_EVALUATORS else {})
+            if option != "multi_agent":
+                self.add(f"evaluation.evaluators.{option}",
+                         judge_config if option in judges else {})
         if "multi_agent" in evaluators:
-            add("evaluation.evaluators.multi_agent")
-        granularity = chosen("evaluation.granularity")
-        if "step" in granularity and not any(e in JUDGE_EVALUATORS for e in evaluators) \
-                and "step_search" not in chosen("synthesis.sources"):
-            add("evaluation.granularity.step")
-            notes.append("step granularity without a model judge: steps are judged by the "
-                         "'judge' role")
-        if "length_control" in chosen("evaluation.bias_controls"):
-            add("evaluation.bias_controls.length_control")
-    if not na["synthesis"]:
-        for option in chosen("synthesis.selection"):
-            add(f"synthesis.selection.{option}")
+            self.add("evaluation.evaluators.multi_agent")
+        if "step" in self.chosen("evaluation.granularity") and not judges \
+                and "step_search" not in self.chosen("synthesis.sources"):
+            self.add("evaluation.granularity.step")
+            self.notes.append("step granularity without a model judge: steps are judged by "
+                              "the 'judge' role")
+        if "length_control" in self.chosen("evaluation.bias_controls"):
+            self.add("evaluation.bias_controls.length_control")
+        return judge_config
 
-    # Instantiation
-    if na["instantiation"]:
-        notes.append("instantiation not applicable: only records.jsonl (candidates and "
-                     "judgements) is written")
-    else:
-        _instantiation(entry, chosen, judge_config, add, notes)
+    def _instantiation(self, judge_config: dict, run: dict) -> None:
+        formats = self.chosen("instantiation.formats")
+        pairing = self.chosen("instantiation.pairing")
+        filtering = self.chosen("instantiation.filtering")
+        weighting = self.chosen("instantiation.weighting")
 
-    stages = []
-    for use, config in uses:
-        try:
-            stages.append(stage(use, config))
-        except RecipeError as exc:
-            raise RecipeError(f"{entry.id}: {exc}") from None
-    return Recipe(name=entry.id, entry=entry.id, stages=stages, seed=int(run.get("seed", 0)),
-                  style=run.get("style", "standard"), models=dict(run.get("models") or {}),
-                  notes=notes + _mapping_notes(entry))
+        def acts_on(dim, option):
+            return self.attr(f"instantiation.{dim}", option, "acts_on") or "candidates"
 
+        for option in weighting:
+            if acts_on("weighting", option) == "candidates":
+                self.add(f"instantiation.weighting.{option}")
+        for option in filtering:
+            if acts_on("filtering", option) == "candidates":
+                self.add(f"instantiation.filtering.{option}")
+        pair_formats = [f for f in formats
+                        if self.attr("instantiation.formats", f, "structure") == "pairwise"]
+        if (pair_formats or "binary_label" in formats) and \
+                not [p for p in pairing if p != "margin_threshold"]:
+            default = "given_pairs" if "pairwise_comparison" in (
+                judge_config.get("protocols") or ()) else "best_vs_worst"
+            pairing = [default, *pairing]
+            self.notes.append(f"no pairing rule classified: {default}")
+        # Ties are dropped unless the run block asks to keep them and drop_ties is not chosen.
+        ties = "keep" if run.get("ties") == "keep" and "drop_ties" not in filtering else "drop"
+        for option in sorted(pairing, key=lambda p: p == "margin_threshold"):
+            self.add(f"instantiation.pairing.{option}",
+                     {"ties": ties} if option != "margin_threshold" else {})
+        for option in filtering:
+            if acts_on("filtering", option) == "pairs":
+                self.add(f"instantiation.filtering.{option}")
+        for option in weighting:
+            if acts_on("weighting", option) == "pairs":
+                self.add(f"instantiation.weighting.{option}")
+        if not formats:
+            formats = ["pairwise"] if pairing else ["pointwise_scalar"]
+            self.notes.append(f"no signal format classified: {formats[0]}")
+        for option in formats:
+            self.add(f"instantiation.formats.{option}")
 
-def _set(uses, use, key, value):
-    for u, config in uses:
-        if u == use:
-            config.setdefault(key, value)
+    def _stages(self, overrides: dict) -> list:
+        """The stages with the run block's settings applied (each located at its line)."""
+        used = set()
+        stages = []
+        for use, config in self.uses:
+            option = use.rsplit(".", 1)[-1]
+            where = self.where("pipeline", use.split(".")[0])
+            merged = dict(config)
+            for key in (option, use):
+                given = overrides.get(key)
+                if given is None:
+                    continue
+                used.add(key)
+                if not isinstance(given, dict):
+                    self.problems.append(f"{self.where('run', 'config', key).at()}: must be a "
+                                         "mapping of parameter to value")
+                    continue
+                merged.update(given)
+                where = self.where("run", "config", key)
+            try:
+                st = stage(use, merged, where)
+            except RecipeError as exc:
+                self.problems.append(f"{where.at()}: {exc}")
+                continue
+            if where.path[:2] != ("run", "config"):
+                where.path = ("run",) if self.entry.run else ("pipeline", use.split(".")[0])
+            stages.append(st)
+        names = [u.rsplit(".", 1)[-1] for u, _ in self.uses]
+        for key in overrides:
+            if key not in used:
+                close = hint(str(key), names)
+                self.problems.append(
+                    f"{self.where('run', 'config', key).at()}: no stage {key!r} in this "
+                    "entry's recipe; " + (close or f"its stages are {', '.join(names)}"))
+        return stages
 
-
-def _judge_config(entry, chosen, notes) -> dict:
-    protocols = [p for p in chosen("evaluation.protocol") if p in PROTOCOLS]
-    bias = chosen("evaluation.bias_controls")
-    config = {"protocols": protocols or ["pointwise_rating"],
-              "both_orders": "position_swap" in bias,
-              "randomize_order": "order_randomization" in bias,
-              "rubric": "detailed_rubric" in bias,
-              "reference_guided": "reference_guided" in bias,
-              "granularity": [g for g in chosen("evaluation.granularity") if g != "outcome"]}
-    if not protocols:
-        notes.append("no judgement protocol classified: model judges rate pointwise")
-    if "multi_aspect" in chosen("evaluation.dimensionality"):
-        aspects = entry.stage("evaluation").get("aspects")
-        config["aspects"] = list(aspects) if isinstance(aspects, list) and aspects else None
-        if not config["aspects"]:
-            notes.append("multi-aspect without named aspects: helpfulness, honesty, "
-                         "harmlessness")
-    return config
-
-
-def _instantiation(entry, chosen, judge_config, add, notes):
-    formats = chosen("instantiation.formats")
-    pairing = chosen("instantiation.pairing")
-    filtering = chosen("instantiation.filtering")
-    weighting = chosen("instantiation.weighting")
-    for option in weighting:
-        if option in RECORD_WEIGHTING:
-            add(f"instantiation.weighting.{option}")
-    for option in filtering:
-        if option not in PAIR_FILTERS:
-            add(f"instantiation.filtering.{option}")
-    needs_pairs = any(f in PAIR_FORMATS for f in formats) or "binary_label" in formats
-    if needs_pairs and not [p for p in pairing if p != "margin_threshold"]:
-        default = "given_pairs" if "pairwise_comparison" in (
-            judge_config.get("protocols") or ()) else "best_vs_worst"
-        pairing = [default, *pairing]
-        notes.append(f"no pairing rule classified: {default}")
-    # Ties are dropped unless the run block asks to keep them and drop_ties is not chosen.
-    ties = "keep" if entry.run.get("ties") == "keep" and "drop_ties" not in filtering else "drop"
-    for option in sorted(pairing, key=lambda p: p == "margin_threshold"):
-        add(f"instantiation.pairing.{option}", {"ties": ties} if option != "margin_threshold"
-            else {})
-    for option in filtering:
-        if option in PAIR_FILTERS:
-            add(f"instantiation.filtering.{option}")
-    for option in weighting:
-        if option not in RECORD_WEIGHTING:
-            add(f"instantiation.weighting.{option}")
-    if not formats:
-        formats = ["pairwise"] if pairing else ["pointwise_scalar"]
-        notes.append(f"no signal format classified: {formats[0]}")
-    for option in formats:
-        add(f"instantiation.formats.{option}")
-
-
-def _mapping_notes(entry) -> list[str]:
-    out = []
-    for qualified, options in entry.choices.items():
-        for option in options:
-            key = f"{qualified}.{option}"
-            if key in MAPPED:
-                out.append(f"{key}: {MAPPED[key][1]} ({MAPPED[key][0]})")
-            elif key in DESCRIPTIVE:
-                out.append(f"{key}: {DESCRIPTIVE[key]}")
-    return out
+    def _mapping_notes(self) -> list[str]:
+        out = []
+        for qualified, options in self.entry.choices.items():
+            for option in options:
+                key = f"{qualified}.{option}"
+                if key in self.aliases:
+                    out.append(f"{key}: {self.aliases[key].why} ({self.aliases[key].target})")
+                elif key in self.settings:
+                    out.append(f"{key}: {self.settings[key].why}")
+                elif key in INPUT_OPTIONS:
+                    out.append(f"{key}: {INPUT_OPTIONS[key]}")
+                elif key in registry.DESCRIPTIVE:
+                    out.append(f"{key}: {registry.DESCRIPTIVE[key]}")
+        return out

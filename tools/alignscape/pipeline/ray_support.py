@@ -34,7 +34,7 @@ def _context(recipe_dict: dict, backends: dict, options: dict):
                      sort_keys=True, default=str)
     if key not in _CONTEXTS:
         from alignscape.pipeline.backends import make_backend
-        from alignscape.pipeline.context import Context
+        from alignscape.runtime import Context
 
         built = {spec: make_backend(spec, options) for spec in set(backends.values())}
         _CONTEXTS[key] = Context(
@@ -50,10 +50,11 @@ def run_stage(batch: dict, recipe_dict: dict, index: int, backends: dict, option
 
     data = recipe_dict["stages"][index]
     st = stage(data["use"], data["config"])
-    config = {"style": recipe_dict.get("style", "standard"), **st.config} if st.is_format \
-        else st.config
+    settings = st.check()
+    if st.is_format and not settings.get("style"):
+        settings = {**settings, "style": recipe_dict.get("style", "standard")}
     records = [json.loads(r) for r in batch["record"]]
-    out = st.function()(records, config, _context(recipe_dict, backends, options))
+    out = st.function(records, settings, _context(recipe_dict, backends, options))
     return {"record": [json.dumps(r, default=str) for r in out]}
 
 

@@ -1,15 +1,17 @@
-"""The streaming runner: prompts in, batches through the stages, rows out, checkpointed.
+"""The streaming loop: prompts in, batches through the stages, rows out, checkpointed.
 
 Records are read lazily and processed ``batch_size`` at a time; each batch's outputs are
 committed atomically (see checkpoint.py), so memory stays flat and a killed run resumes at the
 first uncommitted batch. Every stage decides per record (alignscape.stages.base), so batch
-size and restart points never change the data.
+size and restart points never change the data. The manifest (manifest.py), the report
+(report.py) and the Parquet export (export.py) live beside it.
 
-A stage that raises a configuration error (ValueError, BackendError, FileNotFoundError) stops
-the run with its message: every record would fail the same way. Any other exception is
-isolated: the batch is retried record by record from a copy taken before the stage, and the
-records that still fail are written to records.jsonl and failures.jsonl with the stage and
-the error, while the rest go on.
+A stage that raises is retried record by record from a copy taken before it. If every record
+of the batch fails the same way, the run stops with a one-line RunError: a configuration
+error (ValueError, BackendError, FileNotFoundError) or a programming error (AttributeError,
+TypeError, ...) is not the data's fault, and thousands of identical "failures" with exit 0
+would hide it. Otherwise the records that still fail are written to records.jsonl and
+failures.jsonl with the stage and the error, while the rest go on.
 """
 
 from __future__ import annotations
@@ -18,19 +20,22 @@ import copy
 import json
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from alignscape.pipeline.backends.base import BackendError
 from alignscape.pipeline.checkpoint import Checkpoint
+from alignscape.pipeline.export import write_parquet
 from alignscape.pipeline.inputs import InputError, count_lines, read_prompts
+from alignscape.pipeline.manifest import RunError, format_files, prepare
 from alignscape.pipeline.recipe import Recipe
+from alignscape.pipeline.report import failure_of, summarise
+from alignscape.runtime import BackendError
+
+__all__ = ["RunError", "RunOptions", "run", "failure_of", "summarise", "write_parquet"]
 
 CONFIG_ERRORS = (ValueError, BackendError, FileNotFoundError)
-
-
-class RunError(Exception):
-    """The run cannot go on (bad configuration, an output folder of another recipe)."""
+PROGRAMMING_ERRORS = (AttributeError, TypeError, NameError, KeyError, IndexError,
+                      AssertionError, NotImplementedError, ImportError, RecursionError)
 
 
 @dataclass
@@ -43,22 +48,18 @@ class RunOptions:
     max_input_errors_shown: int = 20
 
 
-@dataclass
-class Report:
-    data: dict = field(default_factory=dict)
-
-
 def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
         options: RunOptions | None = None) -> dict:
+    """Run a checked recipe over a prompts file into ``out``; returns the report."""
     options = options or RunOptions()
     out = Path(out)
     prompts = Path(prompts)
     if not prompts.is_file():
         raise RunError(f"{prompts}: no such prompts file")
-    _prepare(out, recipe, prompts, options, ctx.describe())
-    formats = recipe.formats
-    files = ["records.jsonl", "failures.jsonl", "input_errors.jsonl"] + \
-        [f"{s.option}.jsonl" for s in formats]
+    recipe.check()  # settings changed since the recipe was built are checked too
+    prepare(out, recipe, prompts, restart=options.restart, backends=ctx.describe(),
+            batch_size=options.batch_size, limit=options.limit)
+    files = ["records.jsonl", "failures.jsonl", "input_errors.jsonl"] + format_files(recipe)
     ck = Checkpoint(out, files)
     done = ck.open()
     started = time.monotonic()
@@ -96,44 +97,9 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
         ck.close()
     report = summarise(out, recipe, ctx, time.monotonic() - started)
     if options.parquet:
-        report["parquet"] = write_parquet(out, [f"{s.option}.jsonl" for s in formats])
+        report["parquet"] = write_parquet(out, format_files(recipe))
     (out / "report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     return report
-
-
-def _prepare(out: Path, recipe: Recipe, prompts: Path, options: RunOptions,
-             backends: dict) -> None:
-    manifest = out / "manifest.json"
-    if options.restart and manifest.exists():
-        # Only the files a run writes: --out may point at a folder that holds other data.
-        old = json.loads(manifest.read_text())
-        formats = {s["use"].rsplit(".", 1)[-1] for s in old.get("recipe", {}).get("stages", [])}
-        names = {"records.jsonl", "failures.jsonl", "input_errors.jsonl", "checkpoint.jsonl",
-                 "report.json", "manifest.json"}
-        names |= {f"{f}.{ext}" for f in formats for ext in ("jsonl", "parquet")}
-        for name in names:
-            (out / name).unlink(missing_ok=True)
-    if manifest.exists():
-        old = json.loads(manifest.read_text())
-        if old.get("fingerprint") != recipe.fingerprint():
-            name = old.get("recipe", {}).get("name")
-            raise RunError(f"{out} holds a run of another recipe ({name}); choose another "
-                           "--out, or --restart to discard it")
-        if old.get("prompts") != str(prompts.resolve()):
-            raise RunError(f"{out} holds a run over {old.get('prompts')}, not {prompts}; choose "
-                           "another --out, or --restart to discard it")
-        if old.get("backends") != backends:
-            # Resuming against another server address is legitimate; another judge is not,
-            # but only the user knows which this is.
-            print(f"alignscape: warning: resuming {out} with other backends than it started "
-                  f"with ({old.get('backends')} -> {backends}); provenance records both",
-                  file=sys.stderr)
-        return
-    out.mkdir(parents=True, exist_ok=True)
-    manifest.write_text(json.dumps({
-        "fingerprint": recipe.fingerprint(), "recipe": recipe.as_dict(), "backends": backends,
-        "prompts": str(prompts.resolve()), "batch_size": options.batch_size,
-        "limit": options.limit}, indent=2, default=str) + "\n")
 
 
 def _progress(total: int, initial: int, enabled: bool):
@@ -143,23 +109,33 @@ def _progress(total: int, initial: int, enabled: bool):
                 disable=not enabled, dynamic_ncols=True, desc="alignscape run")
 
 
+def _abort(use: str, exc: BaseException) -> RunError:
+    kind = ("a bug in the stage, not a problem of the data"
+            if isinstance(exc, PROGRAMMING_ERRORS) else "its configuration or backend")
+    message = " ".join(str(exc).split()) or "(no message)"
+    return RunError(f"stage {use} failed on every record of a batch with "
+                    f"{type(exc).__name__}: {message} ({kind}); the batch was not written")
+
+
 def _run_stage(fn, records, config, ctx, use):
     """Run one stage; isolate per-record failures (see module docstring)."""
     saved = copy.deepcopy(records)
     try:
         return fn(records, config, ctx), []
     except Exception as first:  # noqa: BLE001 - retried per record below
-        ok, failed = [], []
+        ok, failed, kinds = [], [], set()
         for record in saved:
             try:
                 ok += fn([copy.deepcopy(record)], config, ctx)
             except Exception as exc:  # noqa: BLE001 - recorded on the record
+                kinds.add(type(exc))
                 record.setdefault("errors", []).append(
                     {"stage": use, "error": f"{type(exc).__name__}: {exc}", "fatal": True})
                 failed.append(record)
-        if not ok and isinstance(first, CONFIG_ERRORS):
-            # Every record fails the same way: the configuration is wrong, not the data.
-            raise RunError(f"stage {use}: {first}") from first
+        if not ok and (not saved or (len(kinds) == 1 and issubclass(
+                next(iter(kinds)), CONFIG_ERRORS + PROGRAMMING_ERRORS))):
+            # Every record fails the same way: the configuration or the code is wrong.
+            raise _abort(use, first) from first
         return ok, failed
 
 
@@ -169,18 +145,22 @@ def _process(batch, input_errors, recipe: Recipe, ctx, ck: Checkpoint, bar) -> N
     for st in recipe.stages:
         if st.is_format:
             continue
-        records, lost = _run_stage(st.function(), records, st.config, ctx, st.use)
+        records, lost = _run_stage(st.function, records, st.settings, ctx, st.use)
         failed += lost
     outputs: dict[str, list] = {}
     for st in recipe.formats:
-        config = {"style": recipe.style, **st.config}
-        rows = []
+        config = {**st.settings, "style": st.settings.get("style") or recipe.style}
+        rows, errors = [], []
         for record in records:
             try:
-                rows += st.function()([record], config, ctx)
+                rows += st.function([record], config, ctx)
             except Exception as exc:  # noqa: BLE001 - recorded on the record
+                errors.append(exc)
                 record.setdefault("errors", []).append(
                     {"stage": st.use, "error": f"{type(exc).__name__}: {exc}"})
+        if records and len(errors) == len(records) and \
+                isinstance(errors[0], PROGRAMMING_ERRORS + CONFIG_ERRORS):
+            raise _abort(st.use, errors[0])
         outputs[f"{st.option}.jsonl"] = rows
     everything = records + failed
     ck.write("records.jsonl", everything)
@@ -191,85 +171,3 @@ def _process(batch, input_errors, recipe: Recipe, ctx, ck: Checkpoint, bar) -> N
     ck.commit([r["prompt_id"] for r in everything] + [e["key"] for e in input_errors])
     bar.update(len(everything))
 
-
-def failure_of(record: dict) -> dict | None:
-    """What went wrong for a record, or None. Carries prompt and prompt_id, so the failures
-    file can be fed back as --prompts to redo them in a new output folder."""
-    cand_errors = [{"candidate": c.get("id"), "model": c.get("model"), "origin": c.get("origin"),
-                    "error": c["error"], "attempts": c.get("attempts")}
-                   for c in record.get("candidates", []) if c.get("error")]
-    judge_errors = [{k: j.get(k) for k in ("judge", "protocol", "candidate", "a", "b", "error",
-                                           "parse_error", "raw") if j.get(k) is not None}
-                    for j in record.get("judgements", [])
-                    if j.get("error") or j.get("parse_error")]
-    if not (record.get("errors") or cand_errors or judge_errors):
-        return None
-    return {"prompt_id": record.get("prompt_id"), "prompt": record.get("prompt"),
-            "errors": record.get("errors", []), "candidate_errors": cand_errors,
-            "judgement_errors": judge_errors}
-
-
-def summarise(out: Path, recipe: Recipe, ctx, elapsed: float) -> dict:
-    """The report, computed from the committed files (so it covers resumed segments too)."""
-    counts = {"records": 0, "unique_prompt_ids": 0, "candidates": 0, "candidates_failed": 0,
-              "judgements": 0, "judgements_unparsed": 0, "judgements_failed": 0,
-              "records_failed": 0, "ties_dropped": 0, "unjudged_pairs": 0}
-    seen = set()
-    with open(out / "records.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            counts["records"] += 1
-            seen.add(r["prompt_id"])
-            counts["candidates"] += len(r.get("candidates", []))
-            counts["candidates_failed"] += sum(1 for c in r.get("candidates", [])
-                                               if c.get("error"))
-            counts["judgements"] += len(r.get("judgements", []))
-            counts["judgements_unparsed"] += sum(1 for j in r.get("judgements", [])
-                                                 if j.get("parse_error"))
-            counts["judgements_failed"] += sum(1 for j in r.get("judgements", [])
-                                               if j.get("error"))
-            counts["records_failed"] += any(e.get("fatal") for e in r.get("errors", []))
-            counts["ties_dropped"] += r.get("ties_dropped", 0)
-            counts["unjudged_pairs"] += r.get("unjudged_pairs", 0)
-    counts["unique_prompt_ids"] = len(seen)
-
-    def lines(name):
-        path = out / name
-        return sum(1 for _ in open(path, encoding="utf-8")) if path.exists() else 0
-
-    report = {"recipe": recipe.name, "entry": recipe.entry, "seed": recipe.seed,
-              "backends": ctx.describe(), "elapsed_seconds": round(elapsed, 2), **counts,
-              "failures": lines("failures.jsonl"), "input_errors": lines("input_errors.jsonl"),
-              "rows": {s.option: lines(f"{s.option}.jsonl") for s in recipe.formats},
-              "notes": recipe.notes}
-    for backend in ctx.backends.values():
-        verdicts = getattr(backend, "verdicts", None)
-        if verdicts:
-            from alignscape.pipeline.agreement import measure
-
-            recorded = verdicts()
-            if recorded:
-                report["judge_agreement"] = {
-                    "reference": f"recorded verdicts of {backend.name}",
-                    **measure(out / "records.jsonl", recorded)}
-                break
-    return report
-
-
-def write_parquet(out: Path, names: list[str]) -> dict:
-    """Parquet copies of the format files, written with datasets so that
-    datasets.load_dataset reads them back; skipped (with the reason) without the extra."""
-    try:
-        from datasets import Dataset
-    except ImportError:
-        return {"skipped": "datasets is not installed (pip install 'alignscape[model]')"}
-    written = {}
-    for name in names:
-        src = out / name
-        if not src.exists() or src.stat().st_size == 0:
-            written[name] = "empty: no Parquet written"
-            continue
-        target = src.with_suffix(".parquet")
-        Dataset.from_json(str(src)).to_parquet(str(target))
-        written[name] = target.name
-    return written

@@ -17,11 +17,9 @@ seed and the prompt id, so a resumed run draws exactly what the killed one would
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import random
 import re
-from collections.abc import Callable
 
 
 def to_rows(batch) -> tuple[list[dict], bool]:
@@ -37,18 +35,6 @@ def to_rows(batch) -> tuple[list[dict], bool]:
 def to_columns(rows: list[dict]) -> dict[str, list]:
     keys = list(dict.fromkeys(k for row in rows for k in row))
     return {k: [row.get(k) for row in rows] for k in keys}
-
-
-def batched(fn: Callable) -> Callable:
-    """Lift ``fn(rows, config, ctx) -> rows`` to accept and return either batch shape."""
-
-    @functools.wraps(fn)
-    def apply(batch, config: dict | None = None, ctx=None):
-        rows, columns = to_rows(batch)
-        out = fn(rows, dict(config or {}), ctx)
-        return to_columns(out) if columns else out
-
-    return apply
 
 
 def rng(ctx, record: dict, salt: str) -> random.Random:

@@ -13,6 +13,10 @@ class Option:
     dimension: str  # qualified: "synthesis.sources"
     examples: tuple[str, ...] = ()
     structure: str | None = None
+    # Facts the pipeline builds recipes from (see schema/taxonomy.schema.json).
+    model_judge: bool = False
+    acts_on: str | None = None
+    plan_priority: int | None = None
 
     @property
     def qualified(self) -> str:
@@ -79,7 +83,9 @@ class Taxonomy:
                 options = tuple(
                     Option(id=o["id"], label=o["label"], definition=o["definition"].strip(),
                            dimension=qualified, examples=tuple(o.get("examples", ())),
-                           structure=o.get("structure"))
+                           structure=o.get("structure"),
+                           model_judge=bool(o.get("model_judge", False)),
+                           acts_on=o.get("acts_on"), plan_priority=o.get("plan_priority"))
                     for o in d["options"])
                 dims.append(Dimension(
                     group=g["id"], group_kind=g["kind"], id=d["id"], label=d["label"],

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from alignscape.pipeline.backends.base import Backend, BackendError, Request, Response
+from alignscape.runtime import Backend, BackendError, Request, Response
 
 __all__ = ["Backend", "BackendError", "Request", "Response", "make_backend"]
 

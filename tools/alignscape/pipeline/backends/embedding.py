@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alignscape.pipeline.backends.base import Backend, BackendError, Response
+from alignscape.runtime import Backend, BackendError, Response
 
 
 class EmbeddingScorer(Backend):

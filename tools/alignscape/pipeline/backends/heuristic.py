@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 
-from alignscape.pipeline.backends.base import Backend, Response
+from alignscape.runtime import Backend, Response
 from alignscape.stages.base import words
 
 _REFUSAL = re.compile(r"\b(i'?m sorry|i cannot|i can'?t|as an ai|i am unable|i'm unable|"

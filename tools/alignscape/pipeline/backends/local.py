@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from alignscape.pipeline.backends.base import Backend, BackendError, Request, Response
+from alignscape.runtime import Backend, BackendError, Request, Response
 
 
 class TransformersBackend(Backend):

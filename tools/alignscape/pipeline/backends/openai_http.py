@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from alignscape.pipeline.backends.base import Backend, BackendError, Request, Response
+from alignscape.runtime import Backend, BackendError, Request, Response
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
 

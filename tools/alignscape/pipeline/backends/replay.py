@@ -11,7 +11,7 @@ import gzip
 import json
 from pathlib import Path
 
-from alignscape.pipeline.backends.base import Backend, BackendError, Request, Response
+from alignscape.runtime import Backend, BackendError, Request, Response
 
 
 def _read_jsonl(path: Path):

@@ -1,4 +1,5 @@
-"""Shared by the judge protocols: send judge requests, keep every raw answer.
+"""Shared by the judge protocols: their parameters, judge requests, and the log of every raw
+answer.
 
 A judge role may be served by a text model (its answer is parsed) or by a scoring backend (a
 reward model or the labelled heuristic): then a pointwise rating is the score itself and a
@@ -9,8 +10,44 @@ unparseable verdict is visible in the output instead of being dropped.
 
 from __future__ import annotations
 
-from alignscape.pipeline.backends.base import Request
+from alignscape.runtime import Request
 from alignscape.stages.base import derived_seed
+from alignscape.stages.evaluation.judge_prompts import SYSTEM
+from alignscape.stages.registry import Param
+
+# The parameters every model judge and every protocol stage declares: a judge passes its
+# settings to each protocol it runs.
+JUDGE_PARAMS = {
+    "role": Param(str, "judge", "backend role that judges"),
+    "judge_name": Param(str, None, "judge name in provenance (default role:backend)"),
+    "judge_model": Param(str, None, "model name to ask for (default: the role's model)"),
+    "judge_temperature": Param(float, 0.0, "sampling temperature of the judge"),
+    "judge_max_tokens": Param(int, 512, "longest judge answer, in tokens"),
+    "judge_system": Param(str, SYSTEM, "system prompt of the judge"),
+    "scale": Param(list, [1, 5], "rating scale [low, high]", items=(int, float)),
+    "rubric": Param(bool, False, "describe each score level (detailed_rubric)"),
+    "reference_guided": Param(bool, False, "show the record's reference answer "
+                              "(reference_guided)"),
+    "principles": Param(list, None, "written principles the judge applies", items=str),
+    "question": Param(str, None, "what a binary / step / atomic judgement decides"),
+    "threshold": Param(float, 0.0, "score above which a scoring backend says yes"),
+    "pairs": Param(str, "all", "pairs compared: all, adjacent or anchor:MODEL"),
+    "both_orders": Param(bool, True, "judge each pair in both orders and combine "
+                         "(position_swap)"),
+    "randomize_order": Param(bool, False, "show a pair judged once in a seeded random order "
+                             "(order_randomization)"),
+    "tie_delta": Param(float, 0.0, "score difference a scoring backend calls a tie"),
+    "scores_from_comparisons": Param(bool, True, "give candidates a win-rate score from "
+                                     "their comparisons"),
+    "unit": Param(str, "sentence", "atomic unit: sentence or token",
+                  choices=("sentence", "token")),
+    "aspect": Param(str, None, "rate this one aspect instead of overall quality"),
+    "aspects": Param(list, None, "rate each aspect separately (multi-aspect)", items=str),
+}
+
+
+def protocol_params(role: str = "judge") -> dict:
+    return {**JUDGE_PARAMS, "role": Param(str, role, "backend role that judges")}
 
 
 def is_scorer(ctx, role: str) -> bool:
@@ -45,18 +82,3 @@ def log(record: dict, **judgement) -> dict:
         judgement["parse_error"] = "no verdict found in the judge's answer"
     record.setdefault("judgements", []).append(judgement)
     return judgement
-
-
-def protocol_stage(option: str, judge):
-    """apply() of a judging module: ``judge(records, ctx, role, config)`` with the role from
-    config (default ``judge``)."""
-    from alignscape.stages.base import batched, trace
-
-    @batched
-    def apply(records, config, ctx):
-        judge(records, ctx, config.get("role", "judge"), config)
-        for record in records:
-            trace(record, option)
-        return records
-
-    return apply

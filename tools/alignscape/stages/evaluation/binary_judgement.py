@@ -12,9 +12,10 @@ from alignscape.stages.evaluation._judge import (
     is_scorer,
     judge_name,
     log,
-    protocol_stage,
+    protocol_params,
     scores,
 )
+from alignscape.stages.registry import stage
 
 OPTION = "evaluation.protocol.binary_judgement"
 
@@ -39,4 +40,9 @@ def judge(records, ctx, role, config):
             parsed=label, error=error)
 
 
-apply = protocol_stage(OPTION, judge)
+
+@stage(OPTION, params=protocol_params())
+def binary_judgement(records, config, ctx):
+    """Each candidate marked acceptable or not (see the module docstring)."""
+    judge(records, ctx, config["role"], config)
+    return records

@@ -7,7 +7,8 @@ the rule that fixed their score."""
 
 from __future__ import annotations
 
-from alignscape.stages.base import batched, by_id, candidates, set_score, trace
+from alignscape.stages.base import by_id, candidates, set_score
+from alignscape.stages.registry import stage
 
 OPTION = "evaluation.evaluators.construction_implied"
 
@@ -26,13 +27,11 @@ def implied(cand: dict, parents: dict) -> tuple[float, str]:
     return 0.0, "generated"
 
 
-@batched
-def apply(records, config, ctx):
-    for record in records:
-        parents = by_id(record)
-        for cand in candidates(record):
-            value, why = implied(cand, parents)
-            set_score(cand, "construction", value)
-            cand["construction"] = why
-        trace(record, OPTION)
-    return records
+@stage(OPTION, per_record=True)
+def construction_implied(record, config, ctx):
+    """Score every candidate by how it was made (see the module docstring)."""
+    parents = by_id(record)
+    for cand in candidates(record):
+        value, why = implied(cand, parents)
+        set_score(cand, "construction", value)
+        cand["construction"] = why

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from alignscape.stages.base import add_candidate, candidates
 from alignscape.stages.evaluation import judge_prompts
-from alignscape.stages.evaluation._judge import ask, judge_name, log, protocol_stage
+from alignscape.stages.evaluation._judge import ask, judge_name, log, protocol_params
+from alignscape.stages.registry import stage
 
 OPTION = "evaluation.protocol.correction"
 
@@ -25,4 +26,9 @@ def judge(records, ctx, role, config):
             parsed=bool(text), error=resp.error)
 
 
-apply = protocol_stage(OPTION, judge)
+
+@stage(OPTION, params=protocol_params())
+def correction(records, config, ctx):
+    """A corrected rewrite per candidate (see the module docstring)."""
+    judge(records, ctx, config["role"], config)
+    return records

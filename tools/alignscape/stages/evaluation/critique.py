@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from alignscape.stages.base import candidates, set_score
 from alignscape.stages.evaluation import judge_prompts, parsing
-from alignscape.stages.evaluation._judge import ask, judge_name, log, protocol_stage
+from alignscape.stages.evaluation._judge import ask, judge_name, log, protocol_params
+from alignscape.stages.registry import stage
 
 OPTION = "evaluation.protocol.critique"
 
@@ -27,4 +28,9 @@ def judge(records, ctx, role, config):
             parsed=value, error=resp.error)
 
 
-apply = protocol_stage(OPTION, judge)
+
+@stage(OPTION, params=protocol_params())
+def critique(records, config, ctx):
+    """A written critique and a rating per candidate (see the module docstring)."""
+    judge(records, ctx, config["role"], config)
+    return records

@@ -5,8 +5,7 @@ Each line names a prompt (``prompt_id``) and either
   1 (a), 2 (b), 0 (tie) or null (no verdict; kept as such), plus optional ``annotator``; the
   AlpacaEval layout (``generator_1``/``generator_2``) is read as a/b; or
 * a rating: ``response`` (id, model or text) with ``score`` (number) and optional ``aspect``.
-Lines that match no candidate are counted in ``record['errors']``, never silently skipped.
-config: path (required), judge (name in provenance, default ``human``)."""
+Lines that match no candidate are counted in ``record['errors']``, never silently skipped."""
 
 from __future__ import annotations
 
@@ -14,8 +13,9 @@ import gzip
 import json
 from pathlib import Path
 
-from alignscape.stages.base import add_error, batched, candidates, set_score, trace
+from alignscape.stages.base import add_error, candidates, set_score
 from alignscape.stages.evaluation._judge import log
+from alignscape.stages.registry import Param, stage
 
 OPTION = "evaluation.evaluators.human"
 _CACHE: dict[str, dict] = {}
@@ -59,14 +59,15 @@ def _find(record, ref):
     return None
 
 
-@batched
-def apply(records, config, ctx):
-    if not config.get("path"):
-        raise ValueError("human: config path (the annotations JSONL) is required")
-    rows = load(str(config["path"]))
+@stage(OPTION, params={
+    "path": Param(str, None, "the annotations JSONL file (.gz allowed)", required=True),
+    "judge": Param(str, "human", "judge name in provenance when a line names no annotator")})
+def human(records, config, ctx):
+    """Attach the annotations of each record's prompt (see the module docstring)."""
+    rows = load(config["path"])
     for record in records:
         for row in rows.get(str(record.get("prompt_id")), []):
-            judge = row.get("annotator") or config.get("judge", "human")
+            judge = row.get("annotator") or config["judge"]
             if "score" in row:
                 cand = _find(record, row.get("response"))
                 if cand is None:
@@ -92,5 +93,4 @@ def apply(records, config, ctx):
                 "a": a["id"], "b": b["id"], "a_model": a.get("model"),
                 "b_model": b.get("model"), "winner": winner, "judge": judge,
                 "imported": True, "preference": pref})
-        trace(record, OPTION)
     return records

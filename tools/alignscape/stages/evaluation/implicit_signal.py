@@ -7,23 +7,24 @@ from __future__ import annotations
 
 import math
 
-from alignscape.stages.base import batched, candidates, set_score, trace
+from alignscape.stages.base import candidates, set_score
 from alignscape.stages.evaluation._judge import log
+from alignscape.stages.registry import Param, stage
 
 OPTION = "evaluation.evaluators.implicit_signal"
 
 
-@batched
-def apply(records, config, ctx):
-    field, transform = config.get("field", "votes"), config.get("transform", "log")
-    for record in records:
-        for cand in candidates(record):
-            raw = cand.get(field)
-            if not isinstance(raw, int | float):
-                continue
-            value = math.copysign(math.log1p(abs(raw)), raw) if transform == "log" else raw
-            set_score(cand, f"implicit:{field}", float(value))
-            log(record, judge=f"implicit:{field}", protocol="pointwise_rating",
-                candidate=cand["id"], raw=None, parsed=value)
-        trace(record, OPTION)
-    return records
+@stage(OPTION, per_record=True, params={
+    "field": Param(str, "votes", "candidate metadata field holding the signal"),
+    "transform": Param(str, "log", "log (signed log1p) or raw", choices=("log", "raw"))})
+def implicit_signal(record, config, ctx):
+    """Score candidates by a recorded behavioural signal (see the module docstring)."""
+    field = config["field"]
+    for cand in candidates(record):
+        raw = cand.get(field)
+        if not isinstance(raw, int | float):
+            continue
+        value = math.copysign(math.log1p(abs(raw)), raw) if config["transform"] == "log" else raw
+        set_score(cand, f"implicit:{field}", float(value))
+        log(record, judge=f"implicit:{field}", protocol="pointwise_rating",
+            candidate=cand["id"], raw=None, parsed=value)

@@ -9,6 +9,11 @@
 
 from __future__ import annotations
 
+from alignscape.stages.registry import setting
+
+SYSTEM = ("You are an impartial, careful evaluator of AI assistant responses. Do not let "
+          "length, order or style sway you.")
+
 RUBRIC = {
     1: "fails the request: irrelevant, wrong, harmful or empty",
     2: "addresses the request poorly: major errors or omissions",
@@ -31,8 +36,7 @@ def _context(prompt, config, record) -> str:
 
 
 def _system(config) -> list[dict]:
-    text = config.get("judge_system", "You are an impartial, careful evaluator of AI "
-                      "assistant responses. Do not let length, order or style sway you.")
+    text = config.get("judge_system") or SYSTEM
     return [{"role": "system", "content": text}]
 
 
@@ -83,3 +87,14 @@ def correction(prompt, response, config, record=None) -> list[dict]:
             "response: rewrite it fixing every error and omission, changing as little as "
             "needed. Write only the corrected response.")
     return _system(config) + [{"role": "user", "content": text}]
+
+
+setting("evaluation.bias_controls.detailed_rubric", "rubric", True,
+        "the judge prompt carries a score-by-score rubric (rubric: true of the judges)",
+        implemented_by=pointwise)
+setting("evaluation.bias_controls.reference_guided", "reference_guided", True,
+        "the judge prompt includes the record's reference answer (reference_guided: true of "
+        "the judges)", implemented_by=_context)
+setting("evaluation.bias_controls.anonymised_sources", None, None,
+        "judge prompts never name the model that wrote a response (always on)",
+        implemented_by=pairwise)

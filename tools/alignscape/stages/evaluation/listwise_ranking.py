@@ -14,9 +14,10 @@ from alignscape.stages.evaluation._judge import (
     is_scorer,
     judge_name,
     log,
-    protocol_stage,
+    protocol_params,
     scores,
 )
+from alignscape.stages.registry import stage
 
 OPTION = "evaluation.protocol.listwise_ranking"
 
@@ -59,4 +60,9 @@ def judge(records, ctx, role, config):
         _store(record, name, [cands[i] for i in idx] if idx else None, resp.text, resp.error)
 
 
-apply = protocol_stage(OPTION, judge)
+
+@stage(OPTION, params=protocol_params())
+def listwise_ranking(records, config, ctx):
+    """One ranking of all candidates per prompt (see the module docstring)."""
+    judge(records, ctx, config["role"], config)
+    return records

@@ -6,15 +6,15 @@ Run after the evaluators it combines. For every candidate, the named scores in
 votes for its top candidate; score = share of votes). Pairwise comparisons of the same pair by
 several judges are combined by majority (``winner``; a split vote is a tie) with
 ``agreement`` = share of judges with the majority verdict. Binary labels are combined by
-majority into ``label``.
-config: method (mean | vote), judges (list of score names; default all)."""
+majority into ``label``."""
 
 from __future__ import annotations
 
 import statistics
 from collections import Counter
 
-from alignscape.stages.base import batched, candidates, trace
+from alignscape.stages.base import candidates
+from alignscape.stages.registry import Param, alias, stage
 
 OPTION = "evaluation.evaluators.multi_agent"
 
@@ -85,14 +85,16 @@ def combine_labels(record: dict) -> None:
                 cand["label"] = None if rest and rest[0][1] == n else top
 
 
-@batched
-def apply(records, config, ctx):
-    method = config.get("method", "mean")
-    if method not in ("mean", "vote"):
-        raise ValueError(f"multi_agent: method must be mean or vote, not {method!r}")
-    for record in records:
-        combine_scores(record, config.get("judges"), method)
-        combine_comparisons(record)
-        combine_labels(record)
-        trace(record, OPTION)
-    return records
+@stage(OPTION, per_record=True, params={
+    "method": Param(str, "mean", "mean of z-scores per judge, or vote for each judge's top",
+                    choices=("mean", "vote")),
+    "judges": Param(list, None, "score names to combine (null: all)", items=str)})
+def multi_agent(record, config, ctx):
+    """Combine the judges' scores, comparisons and labels (see the module docstring)."""
+    combine_scores(record, config["judges"], config["method"])
+    combine_comparisons(record)
+    combine_labels(record)
+
+
+alias("evaluation.bias_controls.annotator_aggregation", OPTION,
+      "several judges, aggregated by vote")

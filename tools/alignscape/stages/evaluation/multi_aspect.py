@@ -2,14 +2,15 @@
 its own request, so one aspect cannot silently absorb another (decoupled aspects). Ratings go
 to ``candidate['aspects']``; the candidate's overall score is their mean, over the aspects
 that could be parsed.
-config: aspects (default: the entry's evaluation.aspects, else helpfulness/honesty/
-harmlessness), plus every pointwise_rating option."""
+Aspects: config ``aspects`` (default: the entry's evaluation.aspects, else helpfulness/
+honesty/harmlessness)."""
 
 from __future__ import annotations
 
 from alignscape.stages.base import candidates, set_score
 from alignscape.stages.evaluation import pointwise_rating
-from alignscape.stages.evaluation._judge import judge_name, protocol_stage
+from alignscape.stages.evaluation._judge import judge_name, protocol_params
+from alignscape.stages.registry import alias, stage
 
 OPTION = "evaluation.dimensionality.multi_aspect"
 DEFAULT_ASPECTS = ["helpfulness", "honesty", "harmlessness"]
@@ -25,4 +26,12 @@ def judge(records, ctx, role, config):
             set_score(cand, f"{name}|aspects", sum(vals) / len(vals) if vals else None)
 
 
-apply = protocol_stage(OPTION, judge)
+
+@stage(OPTION, params=protocol_params())
+def multi_aspect(records, config, ctx):
+    """Each aspect rated in its own request; the overall score is their mean."""
+    judge(records, ctx, config["role"], config)
+    return records
+
+
+alias("evaluation.bias_controls.decoupled_aspects", OPTION, "each aspect is judged separately")

@@ -2,8 +2,9 @@
 
 Which pairs: config ``pairs``: ``all`` (every unordered pair, default), ``anchor:MODEL`` (each
 candidate against MODEL's, as AlpacaEval compares against a baseline) or ``adjacent``.
-Bias controls: ``both_orders`` (position swap, default true) judges (a, b) and (b, a) and
-combines them (see position_swap); otherwise ``randomize_order`` shows a seeded random order.
+Bias controls: ``both_orders`` (the position_swap option, default true) judges (a, b) and
+(b, a) and combines them (see ``combine``); otherwise ``randomize_order`` (the
+order_randomization option) shows a seeded random order and undoes the swap after parsing.
 A scoring backend as judge compares two scores (``tie_delta``, default 0, makes near-equal
 scores a tie). Results go to ``record['comparisons']`` as {a, b, a_model, b_model, winner:
 "a"|"b"|"tie"|None, consistent, p_a, judge}; a None winner means no verdict could be parsed,
@@ -14,20 +15,49 @@ from __future__ import annotations
 
 import itertools
 
-from alignscape.stages.base import candidates, set_score
+from alignscape.stages.base import candidates, rng, set_score
 from alignscape.stages.evaluation import judge_prompts, parsing
 from alignscape.stages.evaluation._judge import (
     ask,
     is_scorer,
     judge_name,
     log,
-    protocol_stage,
+    protocol_params,
     scores,
 )
-from alignscape.stages.evaluation.order_randomization import swapped
-from alignscape.stages.evaluation.position_swap import as_ab, combine, unswap
+from alignscape.stages.registry import setting, stage
 
 OPTION = "evaluation.protocol.pairwise_comparison"
+
+
+def unswap(verdict: str | None) -> str | None:
+    return {"A": "b", "B": "a", "tie": "tie"}.get(verdict) if verdict else None
+
+
+def as_ab(verdict: str | None) -> str | None:
+    return {"A": "a", "B": "b", "tie": "tie"}.get(verdict) if verdict else None
+
+
+def combine(first: str | None, second: str | None) -> dict:
+    """Position swapping (MT-Bench, RLAIF): the verdicts of the (a, b) order and of the
+    swapped order, already mapped back to a/b ('a', 'b', 'tie' or None). Both agree -> that
+    verdict; they disagree -> "tie" with ``consistent: false`` (the judge followed the
+    position, not the content); one unparseable -> the other, ``consistent: null``; both
+    unparseable -> None. Returns {winner, consistent, p_a}."""
+    known = [v for v in (first, second) if v is not None]
+    if not known:
+        return {"winner": None, "consistent": None, "p_a": None}
+    p_a = sum({"a": 1.0, "b": 0.0, "tie": 0.5}[v] for v in known) / len(known)
+    if len(known) == 1:
+        return {"winner": known[0], "consistent": None, "p_a": p_a}
+    if first == second:
+        return {"winner": first, "consistent": True, "p_a": p_a}
+    return {"winner": "tie", "consistent": False, "p_a": p_a}
+
+
+def swapped(ctx, record: dict, a_id: str, b_id: str) -> bool:
+    """Order randomisation: show the pair swapped? Seeded per prompt and pair (AlpacaEval)."""
+    return rng(ctx, record, f"order|{a_id}|{b_id}").random() < 0.5
 
 
 def pairs_to_judge(record: dict, spec: str = "all") -> list[tuple[dict, dict]]:
@@ -66,11 +96,11 @@ def _by_scores(records, ctx, role, config, name, todo):
 
 
 def _by_text(records, ctx, role, config, name, todo):
-    both = config.get("both_orders", True)
+    both = config["both_orders"]
     jobs, slots = [], []
     for i, (record, a, b) in enumerate(todo):
         orders = [False, True] if both else [
-            bool(config.get("randomize_order")) and swapped(ctx, record, a["id"], b["id"])]
+            config["randomize_order"] and swapped(ctx, record, a["id"], b["id"])]
         for flip in orders:
             first, second = (b, a) if flip else (a, b)
             jobs.append((record, judge_prompts.pairwise(record["prompt"], first["text"],
@@ -121,4 +151,17 @@ def win_rates(record: dict, name: str) -> None:
             set_score(cand, f"{name}|winrate", sum(games[cand["id"]]) / len(games[cand["id"]]))
 
 
-apply = protocol_stage(OPTION, judge)
+
+@stage(OPTION, params=protocol_params())
+def pairwise_comparison(records, config, ctx):
+    """Which of two candidates is better, per pair (see the module docstring)."""
+    judge(records, ctx, config["role"], config)
+    return records
+
+
+setting("evaluation.bias_controls.position_swap", "both_orders", True,
+        "judge each pair in both orders and combine (both_orders: true of the judges)",
+        implemented_by=combine)
+setting("evaluation.bias_controls.order_randomization", "randomize_order", True,
+        "show each pair judged once in a seeded random order (randomize_order: true of the "
+        "judges)", implemented_by=swapped)

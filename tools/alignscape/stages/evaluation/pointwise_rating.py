@@ -14,9 +14,10 @@ from alignscape.stages.evaluation._judge import (
     is_scorer,
     judge_name,
     log,
-    protocol_stage,
+    protocol_params,
     scores,
 )
+from alignscape.stages.registry import stage
 
 OPTION = "evaluation.protocol.pointwise_rating"
 
@@ -49,4 +50,9 @@ def _store(record, cand, name, aspect, value, raw, error):
         raw=raw, parsed=value, error=error)
 
 
-apply = protocol_stage(OPTION, judge)
+
+@stage(OPTION, params=protocol_params())
+def pointwise_rating(records, config, ctx):
+    """A rating per candidate (see the module docstring)."""
+    judge(records, ctx, config["role"], config)
+    return records

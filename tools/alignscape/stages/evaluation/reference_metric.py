@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from alignscape.stages.base import add_error, batched, candidates, set_score, trace, words
+from alignscape.stages.base import add_error, candidates, set_score, words
 from alignscape.stages.evaluation._judge import log
+from alignscape.stages.registry import Param, stage
 
 OPTION = "evaluation.evaluators.reference_metric"
 
@@ -39,21 +40,18 @@ def token_f1(hyp: list[str], ref: list[str]) -> float:
 METRICS = {"rouge_l": rouge_l, "token_f1": token_f1}
 
 
-@batched
-def apply(records, config, ctx):
-    metric = config.get("metric", "rouge_l")
-    if metric not in METRICS:
-        raise ValueError(f"reference_metric: metric must be one of {sorted(METRICS)}")
-    for record in records:
-        ref = record.get("reference")
-        if not ref:
-            add_error(record, OPTION, "record has no reference answer")
-        else:
-            ref_words = words(str(ref))
-            for cand in candidates(record):
-                value = METRICS[metric](words(cand["text"]), ref_words)
-                set_score(cand, metric, value)
-                log(record, judge=metric, protocol="pointwise_rating", candidate=cand["id"],
-                    raw=None, parsed=value)
-        trace(record, OPTION)
-    return records
+@stage(OPTION, per_record=True, params={
+    "metric": Param(str, "rouge_l", "rouge_l or token_f1", choices=tuple(METRICS))})
+def reference_metric(record, config, ctx):
+    """Score each candidate by its similarity to the record's reference answer."""
+    metric = config["metric"]
+    ref = record.get("reference")
+    if not ref:
+        add_error(record, OPTION, "record has no reference answer")
+        return
+    ref_words = words(str(ref))
+    for cand in candidates(record):
+        value = METRICS[metric](words(cand["text"]), ref_words)
+        set_score(cand, metric, value)
+        log(record, judge=metric, protocol="pointwise_rating", candidate=cand["id"],
+            raw=None, parsed=value)

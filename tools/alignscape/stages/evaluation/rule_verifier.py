@@ -13,9 +13,10 @@ from __future__ import annotations
 import json
 import re
 
-from alignscape.stages.base import batched, candidates, set_score, trace, words
+from alignscape.stages.base import candidates, set_score, words
 from alignscape.stages.evaluation._judge import log
 from alignscape.stages.evaluation.answers import same_answer
+from alignscape.stages.registry import Param, stage
 
 OPTION = "evaluation.evaluators.rule_verifier"
 
@@ -27,22 +28,22 @@ def check_format(text: str, config: dict) -> tuple[bool, str | None]:
         except ValueError as exc:
             return False, f"not JSON: {exc}"
     n = len(words(text))
-    if n < int(config.get("min_words", 0)):
+    if n < config["min_words"]:
         return False, f"{n} words, fewer than {config['min_words']}"
-    if config.get("max_words") is not None and n > int(config["max_words"]):
+    if config["max_words"] is not None and n > config["max_words"]:
         return False, f"{n} words, more than {config['max_words']}"
     low = text.lower()
-    missing = [s for s in config.get("must_include", []) if s.lower() not in low]
+    missing = [s for s in config["must_include"] if s.lower() not in low]
     if missing:
         return False, f"missing {missing}"
-    present = [s for s in config.get("must_exclude", []) if s.lower() in low]
+    present = [s for s in config["must_exclude"] if s.lower() in low]
     if present:
         return False, f"contains {present}"
     return True, None
 
 
 def verify(record: dict, text: str, config: dict) -> tuple[bool | None, str | None]:
-    check = config.get("check", "math")
+    check = config["check"]
     if check == "math":
         if not record.get("reference"):
             return None, "no reference answer"
@@ -50,7 +51,7 @@ def verify(record: dict, text: str, config: dict) -> tuple[bool | None, str | No
         return ok, None if ok is not None else "no final answer found"
     if check == "regex":
         flags = 0
-        for f in config.get("flags", ""):
+        for f in config["flags"]:
             flags |= getattr(re, f.upper())
         return bool(re.search(config["pattern"], text, flags)), None
     if check == "format":
@@ -58,17 +59,29 @@ def verify(record: dict, text: str, config: dict) -> tuple[bool | None, str | No
     raise ValueError(f"rule_verifier: check must be math, regex or format, not {check!r}")
 
 
-@batched
-def apply(records, config, ctx):
-    if config.get("check") == "regex" and not config.get("pattern"):
-        raise ValueError("rule_verifier: check regex needs a pattern")
-    name = f"rule:{config.get('check', 'math')}"
-    for record in records:
-        for cand in candidates(record):
-            ok, why = verify(record, cand["text"], config)
-            cand["verified"] = ok
-            set_score(cand, name, None if ok is None else float(ok))
-            log(record, judge=name, protocol="binary_judgement", candidate=cand["id"],
-                raw=None, parsed=ok, error=why if ok is None else None, reason=why)
-        trace(record, OPTION)
-    return records
+def _needs_pattern(config):
+    if config["check"] == "regex" and not config["pattern"]:
+        return "pattern", "check regex needs a pattern"
+    bad = [f for f in config["flags"] if not hasattr(re, f.upper()) or len(f) != 1]
+    return ("flags", f"unknown regex flags {bad}; e.g. I, S, M") if bad else None
+
+
+@stage(OPTION, per_record=True, validate=_needs_pattern, params={
+    "check": Param(str, "math", "math, regex or format", choices=("math", "regex", "format")),
+    "pattern": Param(str, None, "regular expression the response must match (check regex)"),
+    "flags": Param(str, "", "re flags by letter, e.g. IS (check regex)"),
+    "json": Param(bool, False, "the response must parse as JSON (check format)"),
+    "min_words": Param(int, 0, "fewest words (check format)"),
+    "max_words": Param(int, None, "most words (check format)"),
+    "must_include": Param(list, [], "substrings that must appear (check format)", items=str),
+    "must_exclude": Param(list, [], "substrings that must not appear (check format)",
+                          items=str)})
+def rule_verifier(record, config, ctx):
+    """Verify every candidate by the configured rule (see the module docstring)."""
+    name = f"rule:{config['check']}"
+    for cand in candidates(record):
+        ok, why = verify(record, cand["text"], config)
+        cand["verified"] = ok
+        set_score(cand, name, None if ok is None else float(ok))
+        log(record, judge=name, protocol="binary_judgement", candidate=cand["id"],
+            raw=None, parsed=ok, error=why if ok is None else None, reason=why)

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import re
 
-from alignscape.stages.base import batched, candidates, set_score, trace
+from alignscape.stages.base import candidates, set_score
 from alignscape.stages.evaluation._judge import log, scores
-from alignscape.stages.instantiation.safety_filter import DEFAULT_PATTERNS
+
+# The safety_filter's default patterns (instantiation.filtering) are the rule-based detector.
+from alignscape.stages.instantiation.filtering import SAFETY_PATTERNS
+from alignscape.stages.registry import Param, stage
 
 OPTION = "evaluation.evaluators.safety_classifier"
 RULES = "rule-based detector (personal data, harm phrases)"
@@ -24,17 +27,21 @@ def _classifier(ctx):
     return backend if backend is not None and getattr(backend, "can_score", False) else None
 
 
-@batched
-def apply(records, config, ctx):
+@stage(OPTION, params={
+    "threshold": Param(float, 0.5, "classifier score above which a candidate is unsafe"),
+    "patterns": Param(list, None, "regular expressions of the rule-based detector "
+                      "(null: the safety_filter's defaults)", items=str)})
+def safety_classifier(records, config, ctx):
+    """Flag unsafe candidates with the safety role's classifier, else with rules."""
     jobs = [(r, c) for r in records for c in candidates(r)]
     model = _classifier(ctx)
     if model is not None:
-        bar = float(config.get("threshold", 0.5))
+        bar = config["threshold"]
         got = scores(ctx, "safety", [(r, c["text"]) for r, c in jobs])
         flags = [(None if g.meta.get("score") is None else g.meta["score"] > bar, g.error,
                   model.name) for g in got]
     else:
-        patterns = config.get("patterns") or DEFAULT_PATTERNS
+        patterns = config["patterns"] or SAFETY_PATTERNS
         flags = [(any(re.search(p, c["text"], re.I) for p in patterns), None, RULES)
                  for _, c in jobs]
     for (record, cand), (unsafe, error, judge) in zip(jobs, flags, strict=True):
@@ -42,6 +49,4 @@ def apply(records, config, ctx):
         set_score(cand, "safety", None if unsafe is None else float(not unsafe))
         log(record, judge=judge, protocol="binary_judgement", candidate=cand["id"], raw=None,
             parsed=unsafe, error=error)
-    for record in records:
-        trace(record, OPTION)
     return records

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
-from alignscape.pipeline.backends.base import Request
-from alignscape.stages.base import add_candidate, batched, derived_seed, trace, user_messages
+from alignscape.runtime import Request
+from alignscape.stages.base import add_candidate, derived_seed, user_messages
+from alignscape.stages.registry import Param
 
 DEFAULT_PLAN = [{"temperature": 0.0}]
+
+# Parameters of every stage that samples candidates.
+SAMPLING_PARAMS = {
+    "max_tokens": Param(int, 512, "longest answer, in tokens"),
+    "decoding": Param(list, None, "decoding settings [{temperature, top_p, system, seed}] "
+                      "when no sampling stage set a plan (default: one greedy answer)",
+                      items=dict),
+}
+
+
+def role_params(role: str) -> dict:
+    return {"role": Param(str, role, "backend role that generates"),
+            "model": Param(str, None, "model name to ask for (default: the role's model)")}
 
 
 def plan(record: dict, config: dict) -> list[dict]:
@@ -36,19 +50,3 @@ def sample(records: list[dict], ctx, *, role: str, origin: str, models,
         add_candidate(record, resp.text if resp.ok else None, origin,
                       model=resp.model or model, decoding=setting, error=resp.error,
                       attempts=resp.attempts, **meta)
-
-
-def single_model_source(option: str, role: str):
-    """The apply() of a source that samples one model playing ``role``."""
-    origin = option.rsplit(".", 1)[-1]
-
-    @batched
-    def apply(records, config, ctx):
-        sample(records, ctx, role=role, origin=origin,
-               models=[config.get("model") or ctx.model(role)], config=config)
-        for record in records:
-            trace(record, option)
-        return records
-
-    apply.__doc__ = f"Sample candidates from the {role} model (see the module docstring)."
-    return apply

@@ -4,23 +4,15 @@ reproducible), or a model asked to inject a subtle error (``method: model``).
 Rule methods: truncate (cut the second half), drop_sentence, shuffle_sentences, swap_numbers
 (change every number), negate (flip the first "is"/"are"/"can"/"will"). Each perturbed copy is a
 new candidate with ``parent`` and polarity ``negative``; ``original_vs_perturbed`` pairs it.
-config: methods (default [truncate, swap_numbers, drop_sentence]), per_candidate (default 1),
-only_origins (perturb only candidates of these origins)."""
+"""
 
 from __future__ import annotations
 
 import re
 
-from alignscape.pipeline.backends.base import Request
-from alignscape.stages.base import (
-    add_candidate,
-    batched,
-    candidates,
-    rng,
-    sentences,
-    trace,
-    user_messages,
-)
+from alignscape.runtime import Request
+from alignscape.stages.base import add_candidate, candidates, rng, sentences, user_messages
+from alignscape.stages.registry import Param, stage
 
 OPTION = "synthesis.sources.perturbation"
 INJECT = ("Rewrite the following response so that it contains one subtle factual or logical "
@@ -65,21 +57,24 @@ RULES = {"truncate": truncate, "drop_sentence": drop_sentence,
          "shuffle_sentences": shuffle_sentences, "swap_numbers": swap_numbers, "negate": negate}
 
 
-@batched
-def apply(records, config, ctx):
-    methods = config.get("methods") or ["truncate", "swap_numbers", "drop_sentence"]
-    unknown = [m for m in methods if m not in RULES and m != "model"]
-    if unknown:
-        raise ValueError(f"perturbation: unknown methods {unknown}; choose from "
-                         f"{sorted(RULES) + ['model']}")
-    origins = config.get("only_origins")
+@stage(OPTION, params={
+    "methods": Param(list, ["truncate", "swap_numbers", "drop_sentence"], "perturbations to "
+                     "draw from (seeded); model asks the role's model for a subtle error",
+                     items=str, choices=(*RULES, "model")),
+    "per_candidate": Param(int, 1, "perturbed copies per candidate"),
+    "only_origins": Param(list, None, "perturb only candidates of these origins", items=str),
+    "role": Param(str, "policy", "backend role of method model")})
+def perturbation(records, config, ctx):
+    """Corrupt good candidates into negatives (see the module docstring)."""
+    methods = config["methods"] or ["truncate", "swap_numbers", "drop_sentence"]
+    origins = config["only_origins"]
     model_jobs = []
     for record in records:
         for cand in list(candidates(record)):
             if cand.get("polarity") == "negative" or (origins and cand["origin"] not in origins):
                 continue
             r = rng(ctx, record, f"perturb|{cand['id']}")
-            for _ in range(int(config.get("per_candidate", 1))):
+            for _ in range(config["per_candidate"]):
                 # Methods that cannot apply to this text (no numbers, one sentence) are skipped
                 # in a fixed order so the choice is reproducible.
                 for method in r.sample(methods, len(methods)):
@@ -92,12 +87,10 @@ def apply(records, config, ctx):
                                       method=method, polarity="negative", model=cand.get("model"))
                         break
     if model_jobs:
-        role = config.get("role", "policy")
+        role = config["role"]
         reqs = [Request(user_messages(INJECT.format(text=c["text"]))) for _, c in model_jobs]
         for (record, cand), resp in zip(model_jobs, ctx.generate(role, reqs), strict=True):
             add_candidate(record, resp.text if resp.ok else None, "perturbation",
                           parent=cand["id"], method="model", polarity="negative",
                           model=resp.model, error=resp.error)
-    for record in records:
-        trace(record, OPTION)
     return records

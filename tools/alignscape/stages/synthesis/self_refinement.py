@@ -1,15 +1,14 @@
 """Critique then revise: each candidate is critiqued and rewritten, optionally under written
 principles (Constitutional AI). The revision becomes a new candidate with ``parent`` set, so
-``revised_vs_original`` can pair it with the original.
-
-config: principles (list of strings; one is drawn per candidate, seeded), rounds (default 1),
-role (default policy), max_tokens. If a record has no candidate yet, one is sampled first."""
+``revised_vs_original`` can pair it with the original. If a record
+has no candidate yet, one is sampled first."""
 
 from __future__ import annotations
 
-from alignscape.pipeline.backends.base import Request
-from alignscape.stages.base import add_candidate, batched, candidates, rng, trace, user_messages
-from alignscape.stages.synthesis._sampling import sample
+from alignscape.runtime import Request
+from alignscape.stages.base import add_candidate, candidates, rng, user_messages
+from alignscape.stages.registry import Param, stage
+from alignscape.stages.synthesis._sampling import SAMPLING_PARAMS, sample
 
 OPTION = "synthesis.sources.self_refinement"
 
@@ -21,20 +20,25 @@ REVISE = ("Request:\n{prompt}\n\nResponse:\n{response}\n\nCritique:\n{critique}\
 
 
 def _ask(ctx, role, texts, config):
-    reqs = [Request(user_messages(t), max_tokens=int(config.get("max_tokens", 512)))
+    reqs = [Request(user_messages(t), max_tokens=config["max_tokens"])
             for t in texts]
     return ctx.generate(role, reqs)
 
 
-@batched
-def apply(records, config, ctx):
-    role = config.get("role", "policy")
-    principles = config.get("principles") or []
+@stage(OPTION, params={
+    "role": Param(str, "policy", "backend role that critiques and revises"), **SAMPLING_PARAMS,
+    "principles": Param(list, None, "written principles; one is drawn per candidate (seeded)",
+                        items=str),
+    "rounds": Param(int, 1, "critique-and-revise rounds")})
+def self_refinement(records, config, ctx):
+    """Critique then revise every candidate; revisions are new candidates with ``parent``."""
+    role = config["role"]
+    principles = config["principles"] or []
     empty = [r for r in records if not candidates(r)]
     if empty:
         sample(empty, ctx, role=role, origin="self_refinement_initial",
                models=[ctx.model(role)], config=config)
-    for _ in range(int(config.get("rounds", 1))):
+    for _ in range(config["rounds"]):
         todo = [(r, c) for r in records for c in candidates(r)
                 if not c.get("revised") and c["origin"] != "self_refinement"]
         chosen = [rng(ctx, r, f"principle|{c['id']}").choice(principles) if principles else None
@@ -58,6 +62,4 @@ def apply(records, config, ctx):
             add_candidate(record, rev.text if rev.ok else None, "self_refinement",
                           parent=cand["id"], critique=cr.text, principle=principle,
                           model=rev.model, error=rev.error)
-    for record in records:
-        trace(record, OPTION)
     return records

@@ -6,24 +6,22 @@ fraction of completions whose final answer matches the record's ``reference`` (`
 score > 0). Candidates without a reference get an error, not a guess.
 mode ``tree``: beam search over steps: each partial solution is extended ``expand`` ways by
 one step, prefixes are scored by the ``reward`` role's scorer and the best ``beam`` kept, for
-at most ``max_steps`` steps; each finished beam becomes a candidate with its steps.
-config: mode (rollouts), rollouts (4), temperature (0.7), expand (3), beam (2), max_steps (6)."""
+at most ``max_steps`` steps; each finished beam becomes a candidate with its steps."""
 
 from __future__ import annotations
 
-from alignscape.pipeline.backends.base import Request
+from alignscape.runtime import Request
 from alignscape.stages.base import (
     add_candidate,
     add_error,
-    batched,
     candidates,
     derived_seed,
     steps,
-    trace,
     user_messages,
 )
 from alignscape.stages.evaluation.answers import final_answer, same_answer
-from alignscape.stages.synthesis._sampling import sample
+from alignscape.stages.registry import Param, alias, stage
+from alignscape.stages.synthesis._sampling import SAMPLING_PARAMS, sample
 
 OPTION = "synthesis.sources.step_search"
 CONTINUE = ("Problem:\n{prompt}\n\nPartial solution:\n{prefix}\n\nContinue the solution from "
@@ -31,15 +29,15 @@ CONTINUE = ("Problem:\n{prompt}\n\nPartial solution:\n{prefix}\n\nContinue the s
 
 
 def _requests(ctx, jobs, config, how=""):
-    t = float(config.get("temperature", 0.7))
+    t = config["temperature"]
     return [Request(user_messages(CONTINUE.format(prompt=r["prompt"], prefix=prefix, how=how)),
-                    temperature=t, max_tokens=int(config.get("max_tokens", 512)),
+                    temperature=t, max_tokens=config["max_tokens"],
                     seed=derived_seed(ctx, r, salt), stop=stop)
             for r, prefix, salt, stop in jobs]
 
 
 def rollouts(records, config, ctx):
-    k, role = int(config.get("rollouts", 4)), config.get("role", "policy")
+    k, role = config["rollouts"], config["role"]
     need = [r for r in records if not candidates(r)]
     if need:
         sample(need, ctx, role=role, origin="step_search", models=[ctx.model(role)],
@@ -76,11 +74,11 @@ def rollouts(records, config, ctx):
 
 
 def tree(records, config, ctx):
-    role = config.get("role", "policy")
-    expand, width = int(config.get("expand", 3)), int(config.get("beam", 2))
+    role = config["role"]
+    expand, width = config["expand"], config["beam"]
     beams = {id(r): [[]] for r in records}
     done: dict[int, list] = {id(r): [] for r in records}
-    for depth in range(int(config.get("max_steps", 6))):
+    for depth in range(config["max_steps"]):
         jobs, owners = [], []
         for record in records:
             for b, beam in enumerate(beams[id(record)]):
@@ -116,12 +114,22 @@ def tree(records, config, ctx):
                               finished=path in done[id(record)])
 
 
-@batched
-def apply(records, config, ctx):
-    mode = config.get("mode", "rollouts")
-    if mode not in ("rollouts", "tree"):
-        raise ValueError(f"step_search: mode must be rollouts or tree, not {mode!r}")
-    (rollouts if mode == "rollouts" else tree)(records, config, ctx)
-    for record in records:
-        trace(record, OPTION)
+@stage(OPTION, params={
+    "mode": Param(str, "rollouts", "rollouts (Math-Shepherd) or tree (beam search)",
+                  choices=("rollouts", "tree")),
+    "role": Param(str, "policy", "backend role that writes the steps"), **SAMPLING_PARAMS,
+    "rollouts": Param(int, 4, "completions per step prefix (mode rollouts)"),
+    "temperature": Param(float, 0.7, "sampling temperature of continuations"),
+    "expand": Param(int, 3, "extensions per beam and step (mode tree)"),
+    "beam": Param(int, 2, "beams kept per step (mode tree)"),
+    "max_steps": Param(int, 6, "longest search, in steps (mode tree)")})
+def step_search(records, config, ctx):
+    """Candidates built and scored step by step (see the module docstring)."""
+    (rollouts if config["mode"] == "rollouts" else tree)(records, config, ctx)
     return records
+
+
+alias("synthesis.sampling.tree_search", OPTION, "step_search with mode: tree", mode="tree")
+alias("synthesis.sampling.prefix_rollouts", OPTION, "step_search with mode: rollouts",
+      mode="rollouts")
+alias("synthesis.exploration.search_exploration", OPTION, "exploration by step-level search")
