@@ -282,6 +282,45 @@ DESCRIPTIVE: dict[str, str] = {
         "every evaluator judges whole responses unless a step/atomic stage is chosen",
     "evaluation.dimensionality.scalar":
         "every evaluator produces one score unless multi_aspect is chosen",
+    # Options added for the 2025-26 literature. Prompt selection happens before the pipeline:
+    # the --prompts file is the selected set. The weightings say how a trainer weighs the loss
+    # of the rows this pipeline writes, not how the rows are made.
+    "synthesis.prompt_selection.pass_rate_filter":
+        "the --prompts file holds the prompts kept by their measured pass rate",
+    "synthesis.prompt_selection.online_difficulty":
+        "re-selection during training is the trainer's; the pipeline writes each round's data",
+    "synthesis.prompt_selection.domain_mixing":
+        "the --prompts file holds the planned mix of domains",
+    "synthesis.prompt_selection.deduplicated_decontaminated":
+        "the --prompts file holds the deduplicated, decontaminated prompts",
+    "instantiation.weighting.sequence_level":
+        "how the trainer computes ratios and clipping over the rows (GSPO); rows are unchanged",
+    "instantiation.weighting.token_level":
+        "how the trainer weighs tokens of the rows (token-level loss); rows are unchanged",
+    "instantiation.weighting.risk_sensitive":
+        "how the trainer aggregates the per-row rewards; rows keep every score",
+    "pipeline.iteration.test_time":
+        "the pipeline runs on the test prompts themselves, given as the --prompts file",
+    "instantiation.formats.user_conditioned":
+        "rows keep the user or persona fields of the input prompts; a trainer conditions on them",
+    "synthesis.sources.score_conditioned":
+        "no reference stage yet: responses written to a target score need a rubric prompt",
+    "synthesis.sources.self_play":
+        "no reference stage yet: task proposal and solving by the same model",
+    "evaluation.evaluators.consensus_pseudo_label":
+        "no reference stage yet: majority vote over the candidates' final answers",
+    "evaluation.evaluators.intrinsic_confidence":
+        "no reference stage yet: needs token log-probabilities from the backend",
+    "evaluation.evaluators.model_verifier":
+        "no reference stage yet: a verifier model comparing an answer with the reference",
+    "evaluation.evaluators.teacher_model":
+        "no reference stage yet: needs a teacher's token log-probabilities",
+    "evaluation.protocol.rubric_checklist":
+        "no reference stage yet: item-by-item judging against a per-prompt rubric",
+    "evaluation.protocol.categorical_label":
+        "no reference stage yet: a judge choosing one of named classes",
+    "instantiation.filtering.zero_variance_group_filter":
+        "no reference stage yet: dropping groups whose rewards are all equal",
 }
 
 
