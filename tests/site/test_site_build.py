@@ -154,8 +154,8 @@ def test_explorer_index_contract(catalog, site_dir):
     assert set(entries) == set(catalog.entries)
     for entry in catalog:
         row = entries[entry.id]
-        assert set(row) == {"id", "name", "aliases", "kind", "year", "summary", "url",
-                            "choices", "tradeoffs"}
+        assert set(row) == {"id", "short_name", "name", "aliases", "kind", "year", "summary",
+                            "url", "choices", "tradeoffs"}
         assert (site_dir / row["url"]).is_file()
         assert row["choices"] == {k: list(v) for k, v in entry.choices.items()}
         profile = catalog.profile(entry)

@@ -10,7 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from alignscape.model import Catalog
-from alignscape.site.generate import GenerateReport, SiteError, SiteGenerator, SitePaths
+from alignscape.site.context import GenerateReport
+from alignscape.site.errors import SiteError
+from alignscape.site.generate import SiteGenerator
+from alignscape.site.paths import SitePaths
 
 
 @dataclass

@@ -18,7 +18,8 @@ from pathlib import Path
 from alignscape.catalog.loader import load_catalog
 from alignscape.model import CatalogInvalid
 from alignscape.site.build import build_site
-from alignscape.site.generate import SiteError, SitePaths
+from alignscape.site.errors import SiteError
+from alignscape.site.paths import SitePaths
 
 DEBOUNCE_SECONDS = 0.4
 IGNORED_SUFFIXES = (".swp", ".swx", "~", ".tmp", ".part")

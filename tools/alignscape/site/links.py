@@ -1,0 +1,103 @@
+"""Where things live on the site and what a link to them says: every href and label the
+templates print is computed here, relative to the page's `base` ("", "../")."""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+from alignscape.model import Catalog
+from alignscape.model.index import entry_url
+from alignscape.site.errors import SiteError
+
+_SAFE_SOURCE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_./-]*$")
+_SAFE_ANCHOR = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def entry_href(entry_id: str, base: str) -> str:
+    return base + entry_url(entry_id)
+
+
+def option_href(option: str, base: str) -> str:
+    """`group.dimension.option` -> the option's anchor on its taxonomy page."""
+    group, dimension, option_id = option.split(".", 2)
+    return f"{base}taxonomy/{group}.html#{dimension}-{option_id}"
+
+
+def ref_href(key: str, base: str) -> str:
+    return f"{base}bibliography.html#ref-{key}"
+
+
+def tradeoff_href(dimension_id: str, base: str) -> str:
+    return f"{base}tradeoffs/{dimension_id}.html"
+
+
+def node_href(data: dict, base: str) -> str | None:
+    """The page a graph node stands for (entry, option or trade-off dimension), if any."""
+    if data.get("type") == "entry":
+        return entry_href(data["entry"], base)
+    if data.get("type") == "option":
+        return option_href(data["option"], base)
+    if data.get("type") == "tradeoff":
+        return tradeoff_href(data["tradeoff"], base)
+    return None
+
+
+def is_safe_source(path: str) -> bool:
+    """A plain relative path inside the repository, fit to put into a repository URL."""
+    return bool(_SAFE_SOURCE_PATH.match(path)) and ".." not in path
+
+
+def heading_anchor(anchor_id: str) -> Markup:
+    """attr_list's `{#id}` after a Markdown heading, for an id built from taxonomy ids."""
+    if not _SAFE_ANCHOR.fullmatch(anchor_id):
+        raise SiteError(f"cannot use {anchor_id!r} as a page anchor")
+    return Markup("{#" + anchor_id + "}")
+
+
+class Links:
+    """The links and labels that need the catalog (reference labels, option labels, level
+    order) or the repository's address (edit and source links)."""
+
+    def __init__(self, catalog: Catalog, repo_url: str):
+        self.catalog = catalog
+        self.repo_url = repo_url
+
+    entry_href = staticmethod(entry_href)
+    option_href = staticmethod(option_href)
+    ref_href = staticmethod(ref_href)
+    node_href = staticmethod(node_href)
+
+    def ref_label(self, key: str) -> str:
+        ref = self.catalog.reference(key)
+        if ref is None:
+            return key
+        surname = ref.first_author_surname.strip("{}") or key
+        more = " et al." if len(ref.authors) > 2 else (
+            f" and {ref.authors[1].split(',')[0].strip('{} ')}" if len(ref.authors) == 2 else "")
+        return f"{surname}{more} {ref.fields.get('year', '')}".strip()
+
+    def option_label(self, option: str) -> str:
+        found = self.catalog.taxonomy.options.get(option)
+        return found.label if found else option
+
+    def level_order(self, dimension_id: str) -> list[str]:
+        """Levels best first."""
+        levels = list(self.catalog.tradeoffs.levels)
+        better = self.catalog.tradeoffs.dimensions[dimension_id].better
+        return levels if better == "lower" else levels[::-1]
+
+    def edit_url(self, source: str) -> str | None:
+        """The repository's edit page for a catalog file, or None for an odd path."""
+        return f"{self.repo_url}/edit/main/{source}" if is_safe_source(source) else None
+
+    def source_url(self, source: str) -> str | None:
+        """The repository's page for a source file, or None for an odd path."""
+        return f"{self.repo_url}/blob/main/{source}" if is_safe_source(source) else None
+
+    def template_globals(self) -> dict:
+        return {"option_href": self.option_href, "entry_href": self.entry_href,
+                "ref_href": self.ref_href, "ref_label": self.ref_label,
+                "option_label": self.option_label, "level_order": self.level_order,
+                "anchor": heading_anchor, "repo_url": self.repo_url}

@@ -1,0 +1,36 @@
+"""One module per page family. Each has `build(ctx)`, which renders its pages into build/docs
+through its templates; a family whose pages depend on the catalog's contents and belong in the
+navigation also has `nav(catalog)`: {section index page: [pages listed after it]}."""
+
+from __future__ import annotations
+
+from alignscape.site.pages import (
+    bibliography,
+    contributing,
+    data,
+    entries,
+    explorer,
+    gaps,
+    graphs,
+    home,
+    stats,
+    taxonomy,
+    tradeoffs,
+)
+
+# In build order, each with the label the progress line shows.
+FAMILIES = (
+    ("data files", data), ("home", home), ("taxonomy", taxonomy), ("entry pages", entries),
+    ("trade-offs", tradeoffs), ("explorer and matrix", explorer), ("graphs", graphs),
+    ("gaps", gaps), ("statistics", stats), ("bibliography", bibliography),
+    ("contributing", contributing),
+)
+
+
+def navigation(catalog) -> dict[str, list[str]]:
+    """The generated pages the navigation lists, keyed by their section's index page."""
+    extra: dict[str, list[str]] = {}
+    for _, family in FAMILIES:
+        if hasattr(family, "nav"):
+            extra.update(family.nav(catalog))
+    return extra
