@@ -22,6 +22,7 @@ COMMAND_MODULES = [
     "alignscape.commands.explain",
     "alignscape.commands.recommend",
     "alignscape.commands.run",
+    "alignscape.commands.measure",
 ]
 
 
