@@ -62,7 +62,7 @@ def test_links_point_at_the_function_line(catalog):
 
 
 def test_mapping_tables_name_real_options_only(catalog):
-    real = {".".join(o) for o in stage_options(catalog)}
+    real = set(catalog.taxonomy.options)
     reg = registry.load()
     assert not (set(reg.stages) | set(reg.aliases) | set(reg.settings) | set(DESCRIPTIVE)) - real
     for found in reg.aliases.values():

@@ -141,14 +141,16 @@ def test_set_is_checked_with_a_suggestion(tmp_path, cli):
 
 def test_entry_run_block_errors_point_at_the_entry(catalog, tmp_path):
     entry = catalog["ultrafeedback"]
+    pairing = next(s.option for s in from_entry(entry, catalog).stages
+                   if "ties" in s.function.params)
     text = (catalog.root / entry.source).read_text()
     folder = tmp_path / "catalog" / "entries"
     folder.mkdir(parents=True)
     (folder / "ultrafeedback.yaml").write_text(
-        text + "run:\n  config:\n    best_vs_random: {ties: maybe}\n    llm_jduge: {}\n")
+        text + f"run:\n  config:\n    {pairing}: {{ties: maybe}}\n    llm_jduge: {{}}\n")
     line = len(text.splitlines()) + 3
     fake = type(entry)(**{**entry.__dict__, "run": {"config": {
-        "best_vs_random": {"ties": "maybe"}, "llm_jduge": {}}}})
+        pairing: {"ties": "maybe"}, "llm_jduge": {}}}})
     shim = type("C", (), {"taxonomy": catalog.taxonomy, "root": tmp_path})()
     try:
         from_entry(fake, shim)
@@ -156,7 +158,7 @@ def test_entry_run_block_errors_point_at_the_entry(catalog, tmp_path):
         text = str(exc)
     else:
         raise AssertionError("accepted")
-    assert f"{entry.source}:{line}: run.config.best_vs_random.ties: ties: 'maybe' is not " \
+    assert f"{entry.source}:{line}: run.config.{pairing}.ties: ties: 'maybe' is not " \
         "one of drop, keep" in text
     assert f"{entry.source}:{line + 1}: run.config.llm_jduge: no stage 'llm_jduge' in this " \
         "entry's recipe; did you mean 'llm_judge'?" in text

@@ -59,6 +59,9 @@ class _Builder:
         return getattr(found, name, None) if found is not None else None
 
     def add(self, use: str, config: dict | None = None) -> None:
+        # A descriptive option runs nothing (its note is in the recipe's notes).
+        if use in registry.DESCRIPTIVE:
+            return
         if not any(u == use for u, _ in self.uses):
             self.uses.append((use, dict(config or {})))
 
@@ -160,7 +163,9 @@ class _Builder:
             self.set_default("synthesis.sources.multi_model_pool", "per_prompt", per)
 
     def _judge_config(self) -> dict:
-        protocols = self.chosen("evaluation.protocol")
+        # Every protocol option a judge can run; descriptive ones (no stage yet) run nothing.
+        protocols = [p for p in self.chosen("evaluation.protocol")
+                     if f"evaluation.protocol.{p}" not in registry.DESCRIPTIVE]
         config = {"protocols": protocols or ["pointwise_rating"], "both_orders": False,
                   "granularity": [g for g in self.chosen("evaluation.granularity")
                                   if g != "outcome"]}
@@ -258,11 +263,16 @@ class _Builder:
                     continue
                 merged.update(given)
                 where = self.where("run", "config", key)
+                where.config = ()
             try:
                 st = stage(use, merged, where)
             except RecipeError as exc:
                 self.problems.append(f"{where.at()}: {exc}")
                 continue
+            try:
+                st.check(complete=False)
+            except RecipeError as exc:
+                self.problems.append(str(exc))
             if where.path[:2] != ("run", "config"):
                 where.path = ("run",) if self.entry.run else ("pipeline", use.split(".")[0])
             stages.append(st)

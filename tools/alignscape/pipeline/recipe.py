@@ -64,6 +64,7 @@ class Where:
     loaded: LoadedYaml | None = None
     root: Path | None = None       # the file is read (only to locate an error) relative to it
     label: str | None = None       # e.g. "--set llm_judge.min_score=3"
+    config: tuple = ("config",)    # where the settings mapping is, below path
 
     def at(self, *sub) -> str:
         if self.label:
@@ -112,7 +113,7 @@ class Stage:
         try:
             self.settings = self.function.settings(self.config, complete=complete)
         except ConfigError as exc:
-            where = self.where.at("config", exc.key) if self.where and exc.key else (
+            where = self.where.at(*self.where.config, exc.key) if self.where and exc.key else (
                 self.where.at() if self.where else self.use)
             raise RecipeError(f"{where}: {exc}") from None
         return self.settings
