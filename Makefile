@@ -6,7 +6,7 @@ BIN     := $(VENV)/bin
 SITE_STAMP  := $(VENV)/.installed-site
 TEST_STAMP  := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
-TEST_EXTRAS := dev,site,pipeline,model,ray
+TEST_EXTRAS := dev,site,pipeline,model,ray,measure
 
 .PHONY: help install serve build test test-fast lint bench bench-site validate clean chromium
 

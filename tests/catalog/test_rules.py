@@ -160,7 +160,7 @@ def test_tradeoff_effect_names_unknown_option(catalog_copy):
 
 def test_tradeoff_effect_cites_unknown_key(catalog_copy):
     path = catalog_copy / "catalog" / "tradeoffs.yaml"
-    path.write_text(path.read_text().replace("cite: [singhal2023long]", "cite: [nobody2099]", 1))
+    path.write_text(path.read_text().replace("- singhal2023long", "- nobody2099", 1))
     assert any(c == "X003" and n == "tradeoffs.yaml" for c, n, _ in _codes(catalog_copy))
 
 

@@ -91,7 +91,8 @@ def test_gaps_rank_combinations_whose_pairs_are_explored(catalog):
         fake("no_iteration", evaluation__dimensionality=["scalar"]),
     ]
     report = gap_report(FakeCatalog(catalog.taxonomy, entries), limit=None, dimensions=dims)
-    assert (report.combinations, report.explored, len(report.gaps)) == (12, 3, 9)
+    # 2 dimensionalities x 4 iterations x 2 reference-model options
+    assert (report.combinations, report.explored, len(report.gaps)) == (16, 3, 13)
     top = report.gaps[0]
     assert top.options == ("evaluation.dimensionality.scalar", "pipeline.iteration.single_round",
                            "training.reference_model.not_required")
@@ -120,13 +121,32 @@ def test_gaps_reject_bad_dimensions(catalog):
 
 
 def test_explain_names_rule_shift_and_citation(catalog):
-    # rlaif: an LLM judge implies high bias risk, position swapping lowers it one step.
-    bias = next(i for i in explain(catalog, catalog["rlaif"]) if i["dimension"] == "bias_risk")
-    assert (bias["level"], bias["source"]) == ("medium", "derived")
-    assert [e["option"] for e in bias["implied_by"]] == ["evaluation.evaluators.llm_judge"]
-    assert [(e["option"], e["shift"]) for e in bias["shifted_by"]] == [
+    # rlaif: an LLM judge comparing pairs implies high position bias, position swapping
+    # lowers it one step; evaluator bias is the worst of its components (length stays high).
+    items = {i["dimension"]: i for i in explain(catalog, catalog["rlaif"])}
+    position = items["position_bias"]
+    assert (position["level"], position["source"]) == ("medium", "derived")
+    assert [e["rule"] for e in position["implied_by"]] == ["llm_judge_position_pairwise"]
+    assert position["implied_by"][0]["conditions"].startswith("with any of")
+    assert [(e["option"], e["shift"]) for e in position["shifted_by"]] == [
         ("evaluation.bias_controls.position_swap", -1)]
-    assert "zheng2023judging" in bias["implied_by"][0]["cite"]
+    assert "zheng2023judging" in position["implied_by"][0]["cite"]
+    bias = items["bias_risk"]
+    assert (bias["level"], bias["source"]) == ("high", "aggregate")
+    assert bias["components"] == {"position_bias": "medium", "length_bias": "high",
+                                  "self_preference_bias": "medium"}
+
+
+def test_explain_reports_superseded_rules_and_set_by_data(catalog):
+    ultrafeedback = {i["dimension"]: i for i in explain(catalog, catalog["ultrafeedback"])}
+    self_pref = ultrafeedback["self_preference_bias"]
+    assert [e["rule"] for e in self_pref["implied_by"]] == ["llm_judge_related_generator"]
+    assert [e["rule"] for e in self_pref["superseded"]] == ["llm_judge_self_pref"]
+    assert "priority 1 over 0" in self_pref["superseded"][0]["because"]
+    dpo = {i["dimension"]: i for i in explain(catalog, catalog["dpo"])}
+    assert dpo["annotation_cost"]["source"] == "set_by_data"
+    assert "evaluation to the data" in dpo["annotation_cost"]["reason"]
+    assert dpo["annotation_cost"]["level"] is None
 
 
 def test_explain_shows_overrides(catalog):

@@ -112,34 +112,39 @@ def test_facet_questions(question, raw):
 
 
 # Levels worked out by hand from tradeoffs.yaml and each entry's YAML (none overrides these):
-#   rlaif           llm_judge: annotation low, bias high -1 (position_swap) = medium;
-#                   online + online_rl: compute high; off_policy: distribution low
-#   ultrafeedback   llm_judge: annotation low, bias high; online_rl: compute high
-#   instructgpt     human + reward_model: annotation high, bias medium, reward hacking high;
-#                   mixed: distribution medium
-#   hh_rlhf         human: annotation high, bias medium; no reward model: hacking unknown
-#   dpo             human + reward_model: annotation high, bias medium, hacking high;
+#   rlaif           llm_judge: annotation low; position high -1 (position_swap) = medium,
+#                   length high, so bias_risk (the worst component) high; online + online_rl:
+#                   compute high; llm judge optimised online: reward hacking high
+#   ultrafeedback   llm_judge: annotation low; length high, judge related to the pool's
+#                   models: self-preference high, so bias high; RM used in PPO: hacking high
+#   instructgpt     human + reward_model: annotation high; reward model: length high, so bias
+#                   high; reward model optimised online: hacking high
+#   hh_rlhf         human: annotation high, position low, length medium, self-preference
+#                   low: bias medium; its labels train a reward model for online RL
+#                   (online_rl): hacking high
+#   dpo, kto        synthesis and evaluation open: annotation (kto: binary labels, medium),
+#                   bias, distribution and hacking are set by the data (no level);
 #                   single_round + direct_preference: compute low
-#   kto             human: annotation high, bias medium; compute low
-#   spin            construction_implied low but human_written sources high: annotation
-#                   high (max); bias unknown; on_policy: distribution high;
-#                   direct_preference: compute low
-#   self_rewarding  self_judgement: annotation low, bias high; on_policy: distribution high;
-#                   direct_preference: compute low
+#   spin            construction_implied (priority over human_written sources): annotation
+#                   low; no judge: position and self-preference low, length unknown, so bias
+#                   low; on_policy: distribution high; iterative: compute medium
+#   self_rewarding  self_judgement: annotation low, length high so bias high, hacking high;
+#                   on_policy: distribution high; iterative: compute medium
 KNOWN = {"rlaif", "ultrafeedback", "instructgpt", "hh_rlhf", "dpo", "kto", "spin",
          "self_rewarding"}
 TRADEOFF_QUESTIONS = [
-    ("annotation_cost <= low", {"rlaif", "ultrafeedback", "self_rewarding"}),
-    ("bias_risk < high", {"rlaif", "instructgpt", "hh_rlhf", "dpo", "kto"}),
-    ("bias_risk is unknown", {"spin"}),
+    ("annotation_cost <= low", {"rlaif", "ultrafeedback", "spin", "self_rewarding"}),
+    ("bias_risk < high", {"hh_rlhf", "spin"}),
+    ("bias_risk is unknown", {"dpo", "kto"}),
     ("distribution_match >= high", {"spin", "self_rewarding"}),
-    ("compute_cost <= low", {"dpo", "kto", "spin", "self_rewarding"}),
-    ("reward_hacking_risk >= high", {"instructgpt", "dpo"}),
+    ("compute_cost <= low", {"dpo", "kto"}),
+    ("reward_hacking_risk >= high",
+     {"rlaif", "ultrafeedback", "instructgpt", "hh_rlhf", "self_rewarding"}),
     ("not (evaluators has human) and policy_relation = on_policy and bias_risk < high",
-     set()),
+     {"spin"}),
     ("not (evaluators has human) and policy_relation = on_policy and not (bias_risk >= high)",
      {"spin"}),
-    ("annotation_cost <= low and bias_risk <= medium", {"rlaif"}),
+    ("annotation_cost <= low and bias_risk <= medium", {"spin"}),
 ]
 
 

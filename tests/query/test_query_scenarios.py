@@ -32,7 +32,9 @@ def ids(rec):
 def test_low_budget_chat(catalog):
     rec = recommend(catalog, scenario_or_error(catalog, "low_budget_chat"))
     assert "self_rewarding" in ids(rec)
-    assert not {"rlaif", "ultrafeedback", "dpo", "kto", "spin", "instructgpt"} & ids(rec)
+    # rlaif and ultrafeedback train online (compute high); instructgpt pays people; dpo and
+    # kto leave their labels to the data, so their annotation cost is not determined.
+    assert not {"rlaif", "ultrafeedback", "dpo", "kto", "instructgpt"} & ids(rec)
     assert all(r.entry.kind != "benchmark" for r in rec.entries)
     keys = [(-r.score, len(r.unknown), r.entry.id) for r in rec.entries]
     assert keys == sorted(keys)

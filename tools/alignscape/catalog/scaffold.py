@@ -16,7 +16,7 @@ def render_template(entry_id: str, kind: str, root=None) -> str:
         "# Every fact must be checked against the paper's abstract page or an official source.",
         f"id: {entry_id}",
         f"kind: {kind}",
-        "short_name: TODO         # the name the field uses (DPO, Auto-J); lists and graphs show it",
+        "short_name: TODO         # the name the field uses (DPO, Auto-J), shown in lists",
         "name: TODO full name     # or the paper's title",
         "aliases: [TODO]          # acronyms and other names the field uses",
         "year: TODO               # year of the first public version (arXiv v1)",

@@ -12,8 +12,10 @@ def register(sub) -> None:
         "explain", help="an entry's trade-off profile, with the rules and citations behind it",
         description="Print every trade-off level of ID: derived from its design choices by "
         "the rules of tradeoffs.yaml (each with its citation) or overridden by the entry "
-        "(with the entry's citation), or unknown.")
-    parser.add_argument("id", help="an entry id")
+        "(with the entry's citation), set by the data (a stage the method leaves open) or "
+        "unknown, each with its reason. Without ID, every entry (with --format json: one "
+        "document for the whole catalog).")
+    parser.add_argument("id", nargs="?", help="an entry id (default: every entry)")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     add_cache_flag(parser)
     parser.set_defaults(handler=run)
@@ -23,9 +25,18 @@ def run(args) -> int:
     from alignscape.query.analysis import explain, explain_text
 
     catalog = catalog_or_exit(args)
+    if args.id is None:
+        if args.format == "json":
+            print(json.dumps({"entries": [{"id": e.id, "open_stages": e.open_stages,
+                                           "tradeoffs": explain(catalog, e)}
+                                          for e in catalog]}, indent=1))
+        else:
+            print("\n\n".join(explain_text(catalog, e) for e in catalog))
+        return 0
     entry = entry_or_exit(catalog, args.id, "explain")
     if args.format == "json":
-        print(json.dumps({"id": entry.id, "tradeoffs": explain(catalog, entry)}, indent=2))
+        print(json.dumps({"id": entry.id, "open_stages": entry.open_stages,
+                          "tradeoffs": explain(catalog, entry)}, indent=2))
     else:
         print(explain_text(catalog, entry))
     return 0

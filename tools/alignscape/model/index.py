@@ -32,7 +32,8 @@ def explorer_index(catalog) -> dict:
         profile = catalog.profile(entry)
         entries.append({
             "id": entry.id, "short_name": entry.label, "name": entry.name,
-            "aliases": list(entry.aliases), "kind": entry.kind, "year": entry.year, "summary": entry.summary,
+            "aliases": list(entry.aliases), "kind": entry.kind, "year": entry.year,
+            "summary": entry.summary,
             "url": entry_url(entry.id),
             "choices": {dim: list(opts) for dim, opts in entry.choices.items()},
             "tradeoffs": {dim: explanation.level for dim, explanation in profile.items()},
@@ -54,7 +55,8 @@ def entry_record(entry: Entry, catalog) -> dict:
     profile = catalog.profile(entry)
     return {
         "id": entry.id, "kind": entry.kind, "short_name": entry.label, "name": entry.name,
-        "aliases": list(entry.aliases), "year": entry.year, "venue": entry.venue, "cite": entry.cite, "references": list(entry.references),
+        "aliases": list(entry.aliases), "year": entry.year, "venue": entry.venue,
+        "cite": entry.cite, "references": list(entry.references),
         "arxiv": entry.arxiv, "links": dict(entry.links), "summary": entry.summary,
         "choices": {dim: list(opts) for dim, opts in entry.choices.items()},
         "tradeoffs": {dim: {"level": ex.level, "source": ex.source}

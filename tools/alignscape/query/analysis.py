@@ -110,7 +110,9 @@ def similar(catalog, entry_id: str, limit: int = 10, within=None) -> list[Simila
 # --- explanation ---------------------------------------------------------------------------------
 
 def explain(catalog, entry) -> list[dict]:
-    """Every trade-off level of an entry with the rules or override behind it, as data."""
+    """Every trade-off level of an entry with the rules behind it, as data: the rules that set
+    it, those a higher-priority rule superseded, the shifts, an override, or why it is set by
+    the data or unknown."""
     out = []
     dims = catalog.tradeoffs.dimensions
     for dim_id, explanation in catalog.profile(entry).items():
@@ -121,6 +123,9 @@ def explain(catalog, entry) -> list[dict]:
             "source": explanation.source, "derived_level": explanation.derived_level,
             "implied_by": [_effect(e) for e in explanation.implied_by],
             "shifted_by": [_effect(e) for e in explanation.shifted_by],
+            "superseded": [dict(_effect(e), because=why) for e, why in explanation.superseded],
+            "components": dict(explanation.components),
+            "reason": explanation.reason or None,
             "override": ({"why": explanation.override_why,
                           "cite": list(explanation.override_cite)}
                          if explanation.source == "override" else None),
@@ -129,20 +134,32 @@ def explain(catalog, entry) -> list[dict]:
 
 
 def _effect(effect) -> dict:
-    return {"option": effect.option, "level": effect.level, "shift": effect.shift,
+    return {"rule": effect.id, "option": effect.option, "conditions": effect.conditions or None,
+            "priority": effect.priority, "level": effect.level, "shift": effect.shift,
             "relative_to": effect.relative_to, "why": effect.why, "cite": list(effect.cite)}
 
 
+def _rule_line(effect: dict, what: str) -> str:
+    conditions = f" {effect['conditions']};" if effect["conditions"] else ""
+    return (f"    {effect['rule']}: {effect['option']}{conditions} {what} (relative to "
+            f"{effect['relative_to']}) [{', '.join(effect['cite'])}]")
+
+
 def explain_text(catalog, entry) -> str:
-    lines = [f"{entry.name} ({entry.id}): {entry.kind}, {entry.year}", ""]
+    lines = [f"{entry.label} ({entry.id}): {entry.kind}, {entry.year}", ""]
+    if entry.open_stages:
+        for stage, why in entry.open_stages.items():
+            lines.append(f"The method leaves its {stage} to the data: {why}")
+        lines.append("")
     cited: list[str] = []
     for item in explain(catalog, entry):
         head = f"{item['dimension']}: "
-        if item["level"] is None:
-            lines.append(head + "unknown (no choice of this entry speaks to it; "
-                         "a comparison on it never matches)")
-            continue
         better = f"{item['better']} is better"
+        if item["level"] is None:
+            status = "set by the data" if item["source"] == "set_by_data" else "unknown"
+            lines.append(head + f"{status} ({item['reason']}; a comparison on it never "
+                         "matches)")
+            continue
         if item["source"] == "override":
             derived = item["derived_level"] or "unknown"
             lines.append(head + f"{item['level']} (overridden by the entry; the rules give "
@@ -150,20 +167,26 @@ def explain_text(catalog, entry) -> str:
             lines.append(f"    why: {item['override']['why']}")
             lines.append(f"    cite: {', '.join(item['override']['cite'])}")
             cited += item["override"]["cite"]
+        elif item["source"] == "aggregate":
+            parts = ", ".join(f"{d} {lv or 'unknown'}" for d, lv in item["components"].items())
+            worst = "the worst" if item["better"] == "lower" else "the best"
+            lines.append(head + f"{item['level']} ({worst} of its components: {parts}; "
+                         f"{better})")
         else:
             rule = "the highest" if item["combine"] == "max" else "the lowest"
-            lines.append(head + f"{item['level']} (derived: {rule} implied level"
-                         + (", then shifted" if item["shifted_by"] else "") + f"; {better})")
+            lines.append(head + f"{item['level']} (derived: {rule} level the applying rules "
+                         "set" + (", then shifted" if item["shifted_by"] else "") + f"; {better})")
         for effect in item["implied_by"]:
-            lines.append(f"    {effect['option']} -> {effect['level']} (relative to "
-                         f"{effect['relative_to']}) [{', '.join(effect['cite'])}]")
+            lines.append(_rule_line(effect, f"-> {effect['level']}"))
             lines.append(f"        {effect['why']}")
             cited += effect["cite"]
         for effect in item["shifted_by"]:
-            lines.append(f"    {effect['option']} shifts by {effect['shift']:+d} (relative to "
-                         f"{effect['relative_to']}) [{', '.join(effect['cite'])}]")
+            lines.append(_rule_line(effect, f"shifts by {effect['shift']:+d}"))
             lines.append(f"        {effect['why']}")
             cited += effect["cite"]
+        for effect in item["superseded"]:
+            lines.append(_rule_line(effect, f"-> {effect['level']}, not applied: "
+                                    f"{effect['because']}"))
     if cited:
         lines += ["", "References:"]
         for key in dict.fromkeys(cited):

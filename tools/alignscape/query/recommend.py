@@ -93,6 +93,11 @@ def _goodness(level: str | None, better: str, levels) -> int | None:
 def basis_of(catalog, entry, dimension: str) -> Basis:
     explanation = catalog.profile(entry)[dimension]
     basis = Basis(dimension, explanation.level, explanation.source)
+    if explanation.source == "aggregate":  # the rules of the components that set its level
+        for part, level in explanation.components.items():
+            if level == explanation.level:
+                basis.rules += basis_of(catalog, entry, part).rules
+        return basis
     if explanation.source == "override":
         basis.override_why = explanation.override_why
         basis.override_cite = tuple(explanation.override_cite)
@@ -184,13 +189,28 @@ def recommend(catalog, scenario: Scenario, limit: int | None = None) -> Recommen
                           ranked[:limit] if limit else ranked, options, avoid)
 
 
+def _effects_on(catalog, dimension: str):
+    """The rules that move a dimension; for an aggregate (evaluator bias), its components'."""
+    dim = catalog.tradeoffs.dimensions[dimension]
+    for part in (dim.aggregate or (dimension,)):
+        yield from catalog.tradeoffs.effects_on(part)
+
+
+def _rule_text(effect) -> str:
+    move = f"-> {effect.level}" if effect.level else f"shifts {effect.shift:+d}"
+    conditions = f" ({effect.conditions})" if effect.conditions else ""
+    return f"{effect.dimension} {move}{conditions}"
+
+
 def _option_advice(catalog, scenario, index, entries):
     levels = list(catalog.tradeoffs.levels)
     advice: dict[str, OptionAdvice] = {}
 
     def item(option: str) -> OptionAdvice:
         if option not in advice:
-            advice[option] = OptionAdvice(option, catalog.taxonomy.options[option].label)
+            found = catalog.taxonomy.options.get(option)
+            label = found.label if found else f"{option.split('.')[0]} left to the data"
+            advice[option] = OptionAdvice(option, label)
         return advice[option]
 
     for requirement in scenario.requires:
@@ -203,33 +223,27 @@ def _option_advice(catalog, scenario, index, entries):
         strict = [n for n in _positive_conditions(tree) if n["op"] == "tradeoff"]
         for node in strict + _alternative_conditions(tree):
             label = _condition_text(node)
-            for effect in catalog.tradeoffs.effects:
-                if effect.dimension != node["field"]:
-                    continue
+            for effect in _effects_on(catalog, node["field"]):
                 if effect.level is not None:
                     ok = evaluate(node, {"tradeoffs": {node["field"]: effect.level}})
                     if ok:
                         item(effect.option).reasons.append(
-                            (label, f"{effect.dimension} -> {effect.level}", effect.cite))
+                            (label, _rule_text(effect), effect.cite))
                     elif node in strict:
                         item(effect.option).conflicts.append(
-                            (label, f"{effect.dimension} -> {effect.level}", effect.cite))
+                            (label, _rule_text(effect), effect.cite))
                 elif (effect.shift < 0 and node["cmp"] in ("<", "<=")) or (
                         effect.shift > 0 and node["cmp"] in (">", ">=")):
                     item(effect.option).reasons.append(
-                        (label, f"{effect.dimension} shifts {effect.shift:+d}", effect.cite))
+                        (label, _rule_text(effect), effect.cite))
     for preference in scenario.prefers:
         better = catalog.tradeoffs.dimensions[preference.dimension].better
         best = levels[-1] if better == "higher" else levels[0]
         towards = 1 if better == "higher" else -1
-        for effect in catalog.tradeoffs.effects:
-            if effect.dimension != preference.dimension:
-                continue
+        for effect in _effects_on(catalog, preference.dimension):
             if effect.level == best or (effect.shift and effect.shift * towards > 0):
-                rule = (f"{effect.dimension} -> {effect.level}" if effect.level
-                        else f"{effect.dimension} shifts {effect.shift:+d}")
                 item(effect.option).reasons.append(
-                    (f"prefer {better} {preference.dimension}", rule, effect.cite))
+                    (f"prefer {better} {preference.dimension}", _rule_text(effect), effect.cite))
     for entry in entries:
         for option in entry.options:
             if option in advice:

@@ -1,26 +1,66 @@
 """Trade-off dimensions and the rules that derive an entry's profile from its design choices.
 
-An effect either implies a level ("an LLM judge implies high evaluator-bias risk") or shifts the
-level implied by other choices ("position swapping lowers it by one"). Per dimension the implied
-levels combine by the dimension's rule (max for costs and risks: the weakest part dominates; min
-for qualities such as scalability), shifts are then applied and the result is clamped. An entry's
-explicit override, with its own citation, wins. Every level can therefore be explained.
+A rule names the taxonomy option it is about and may add conditions on the rest of the entry's
+choices (`with`: all of these, `with_any`: at least one, `without`: none of these, `kinds`: the
+entry kinds it speaks of). The conditions say which role a component plays: a reward model that
+labels an offline dataset is not one optimised against online, an LLM judge that sees both
+orders is not one that sees one. A rule either *sets* a level or *shifts* the level the setting
+rules gave. Pseudo-options `<stage>.open` stand for a stage the method leaves to the data.
+
+Precedence, per dimension, in this order:
+1. an entry's own override (with its citation) wins;
+2. among the setting rules whose conditions hold, only those of the highest `priority` apply
+   (a more specific rule is given a higher priority than the general one it refines); the
+   others are reported as superseded;
+3. the applying levels combine by the dimension's rule (max for costs and risks: the weakest
+   part dominates; min for qualities such as scalability);
+4. the shifts whose conditions hold are added and the result is clamped to the scale;
+5. with no setting rule, the level is *set by the data* when a stage that decides the dimension
+   is open, and *unknown* otherwise, each with the reason.
+An aggregate dimension (evaluator bias) takes the worst of its component dimensions.
+Every level can therefore be explained (`alignscape explain`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+STAGES = ("synthesis", "evaluation", "instantiation")
+
 
 @dataclass(frozen=True)
 class Effect:
-    option: str  # group.dimension.option
+    option: str  # group.dimension.option, or <stage>.open
     dimension: str
     relative_to: str
     why: str
     cite: tuple[str, ...]
     level: str | None = None
     shift: int | None = None
+    id: str = ""
+    with_all: frozenset[str] = frozenset()
+    with_any: frozenset[str] = frozenset()
+    without: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    priority: int = 0
+
+    def holds(self, context: frozenset[str], kind: str | None) -> bool:
+        return (self.option in context and self.with_all <= context
+                and (not self.with_any or bool(self.with_any & context))
+                and not (self.without & context)
+                and (not self.kinds or kind in self.kinds))
+
+    @property
+    def conditions(self) -> str:
+        """The rule's conditions beyond its option, as a reader would say them."""
+        parts = [f"with {', '.join(sorted(self.with_all))}"] if self.with_all else []
+        if self.with_any:
+            parts.append(f"with any of {', '.join(sorted(self.with_any))}")
+        if self.without:
+            parts.append(f"without {', '.join(sorted(self.without))}")
+        if self.kinds:
+            parts.append(f"for {', '.join(sorted(self.kinds))} entries")
+        return "; ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -30,18 +70,30 @@ class TradeoffDimension:
     better: str  # lower | higher
     combine: str  # max | min
     definition: str
+    stages: tuple[str, ...] = ()  # the stages whose choices decide it (for "set by the data")
+    aggregate: tuple[str, ...] = ()  # component dimensions; the worst of them
 
 
 @dataclass
 class LevelExplanation:
     dimension: str
-    level: str | None  # None: nothing in the entry's choices speaks to this dimension
-    source: str  # derived | override | unknown
+    level: str | None  # None: not determined (see source and reason)
+    source: str  # derived | aggregate | override | set_by_data | unknown
     implied_by: list[Effect] = field(default_factory=list)
     shifted_by: list[Effect] = field(default_factory=list)
+    # setting rules whose conditions held but that a higher-priority rule superseded
+    superseded: list[tuple[Effect, str]] = field(default_factory=list)
+    components: dict[str, str | None] = field(default_factory=dict)
     derived_level: str | None = None
     override_why: str | None = None
     override_cite: tuple[str, ...] = ()
+    reason: str = ""  # why a level is set by the data or unknown
+
+
+def _set(values) -> frozenset[str]:
+    if isinstance(values, str):
+        return frozenset([values])
+    return frozenset(values or ())
 
 
 class Tradeoffs:
@@ -50,17 +102,28 @@ class Tradeoffs:
         self.dimensions: dict[str, TradeoffDimension] = {d.id: d for d in dimensions}
         self.effects: tuple[Effect, ...] = tuple(effects)
         self._by_option: dict[str, list[Effect]] = {}
+        self._by_dimension: dict[str, list[Effect]] = {d: [] for d in self.dimensions}
         for effect in self.effects:
             self._by_option.setdefault(effect.option, []).append(effect)
+            self._by_dimension.setdefault(effect.dimension, []).append(effect)
+        # Components first, so an aggregate can read them.
+        self._order = sorted(self.dimensions, key=lambda d: bool(self.dimensions[d].aggregate))
 
     @classmethod
     def from_data(cls, data: dict) -> Tradeoffs:
         dims = [TradeoffDimension(id=d["id"], label=d["label"], better=d["better"],
-                                  combine=d["combine"], definition=d["definition"].strip())
+                                  combine=d["combine"],
+                                  definition=" ".join(d["definition"].split()),
+                                  stages=tuple(d.get("stages", ())),
+                                  aggregate=tuple(d.get("aggregate", ())))
                 for d in data["dimensions"]]
         effects = [Effect(option=e["option"], dimension=e["dimension"],
-                          relative_to=e["relative_to"], why=e["why"].strip(),
-                          cite=tuple(e["cite"]), level=e.get("level"), shift=e.get("shift"))
+                          relative_to=e["relative_to"], why=" ".join(e["why"].split()),
+                          cite=tuple(e["cite"]), level=e.get("level"), shift=e.get("shift"),
+                          id=e.get("id") or f"{e['option']}->{e['dimension']}",
+                          with_all=_set(e.get("with")), with_any=_set(e.get("with_any")),
+                          without=_set(e.get("without")), kinds=_set(e.get("kinds")),
+                          priority=int(e.get("priority", 0)))
                    for e in data["effects"]]
         return cls(data["levels"], dims, effects)
 
@@ -70,26 +133,21 @@ class Tradeoffs:
     def effects_of(self, option: str) -> list[Effect]:
         return self._by_option.get(option, [])
 
-    def profile(self, options: frozenset[str] | set[str],
-                overrides: dict | None = None) -> dict[str, LevelExplanation]:
+    def effects_on(self, dimension: str) -> list[Effect]:
+        return self._by_dimension.get(dimension, [])
+
+    def profile(self, options: frozenset[str] | set[str], overrides: dict | None = None, *,
+                kind: str | None = None,
+                open_stages: dict[str, str] | None = None) -> dict[str, LevelExplanation]:
+        """The level of every dimension for an entry with these choices, explained.
+
+        open_stages maps a stage the method leaves to the data to the entry's note on it."""
         overrides = overrides or {}
-        implied: dict[str, list[Effect]] = {d: [] for d in self.dimensions}
-        shifts: dict[str, list[Effect]] = {d: [] for d in self.dimensions}
-        for option in sorted(options):
-            for effect in self._by_option.get(option, ()):
-                (implied if effect.level else shifts)[effect.dimension].append(effect)
-        out = {}
-        for dim_id, dim in self.dimensions.items():
-            derived = None
-            if implied[dim_id]:
-                ranks = [self.rank(e.level) for e in implied[dim_id]]
-                rank = max(ranks) if dim.combine == "max" else min(ranks)
-                rank += sum(e.shift for e in shifts[dim_id])
-                derived = self.levels[min(max(rank, 0), len(self.levels) - 1)]
-            explanation = LevelExplanation(
-                dimension=dim_id, level=derived, source="derived" if derived else "unknown",
-                implied_by=implied[dim_id], shifted_by=shifts[dim_id] if derived else [],
-                derived_level=derived)
+        open_stages = open_stages or {}
+        context = frozenset(options) | {f"{stage}.open" for stage in open_stages}
+        out: dict[str, LevelExplanation] = {}
+        for dim_id in self._order:
+            explanation = self._derive(self.dimensions[dim_id], context, kind, open_stages, out)
             if dim_id in overrides:
                 override = overrides[dim_id]
                 explanation.level = override["level"]
@@ -97,4 +155,51 @@ class Tradeoffs:
                 explanation.override_why = override["why"]
                 explanation.override_cite = tuple(override["cite"])
             out[dim_id] = explanation
-        return out
+        return {d: out[d] for d in self.dimensions}
+
+    def _derive(self, dim: TradeoffDimension, context, kind, open_stages, done):
+        if dim.aggregate:
+            components = {c: done[c].level for c in dim.aggregate if c in done}
+            known = [self.rank(level) for level in components.values() if level]
+            if known:
+                level = self.levels[max(known) if dim.combine == "max" else min(known)]
+                return LevelExplanation(dim.id, level, "aggregate", components=components,
+                                        derived_level=level)
+            by_data = [done[c] for c in dim.aggregate if done[c].source == "set_by_data"]
+            if by_data:
+                return LevelExplanation(dim.id, None, "set_by_data", components=components,
+                                        reason=by_data[0].reason)
+            return LevelExplanation(dim.id, None, "unknown", components=components,
+                                    reason="none of its components "
+                                    f"({', '.join(dim.aggregate)}) is determined")
+        holding = [e for e in self.effects_on(dim.id) if e.holds(context, kind)]
+        setters = [e for e in holding if e.level]
+        if not setters:
+            return self._undetermined(dim, context, open_stages)
+        top = max(e.priority for e in setters)
+        applied = [e for e in setters if e.priority == top]
+        winner = applied[0].id
+        superseded = [(e, f"superseded by {winner} (priority {top} over {e.priority})")
+                      for e in setters if e.priority < top]
+        ranks = [self.rank(e.level) for e in applied]
+        rank = max(ranks) if dim.combine == "max" else min(ranks)
+        shifts = [e for e in holding if e.shift]
+        rank += sum(e.shift for e in shifts)
+        level = self.levels[min(max(rank, 0), len(self.levels) - 1)]
+        return LevelExplanation(dim.id, level, "derived", implied_by=applied, shifted_by=shifts,
+                                superseded=superseded, derived_level=level)
+
+    def _undetermined(self, dim: TradeoffDimension, context, open_stages) -> LevelExplanation:
+        open_here = [s for s in dim.stages if s in open_stages]
+        if open_here:
+            stage = open_here[0]
+            return LevelExplanation(
+                dim.id, None, "set_by_data",
+                reason=f"the method leaves its {stage} to the data")
+        looked_at = sorted(o for o in context if o.split(".")[0] in (dim.stages or STAGES))
+        return LevelExplanation(
+            dim.id, None, "unknown",
+            reason="no rule applies: no rule for this dimension matches the entry's "
+            + (f"{'/'.join(dim.stages) or 'stage'} choices ({', '.join(looked_at)})"
+               if looked_at else f"choices (it records no {'/'.join(dim.stages) or 'stage'} "
+               "option)"))

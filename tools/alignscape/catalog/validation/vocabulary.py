@@ -113,16 +113,35 @@ def _tradeoff_problems(loaded: LoadedYaml, shown: str, taxonomy: Taxonomy) -> li
             line, column = loaded.locate(("dimensions", i, "id"))
             out.append(Finding(shown, line, column, "C002", f"dimensions[{i}].id",
                                f"dimension {dim!r} appears twice", "unique ids"))
+    for i, dim in enumerate(data["dimensions"]):
+        for j, component in enumerate(dim.get("aggregate", ())):
+            if component not in dims or component == dim["id"]:
+                line, column = loaded.locate(("dimensions", i, "aggregate", j))
+                out.append(Finding(shown, line, column, "C002",
+                                   f"dimensions[{i}].aggregate[{j}]",
+                                   f"unknown component dimension {component!r}",
+                                   expect(component, dims)))
+    # A rule may also be about a stage the method leaves to the data (<stage>.open).
+    options = [*taxonomy.options, *(f"{g.id}.open" for g in taxonomy.stages)]
+    rule_ids: set[str] = set()
     for i, effect in enumerate(data["effects"]):
-        checks = [("option", effect["option"], list(taxonomy.options), "taxonomy option"),
-                  ("dimension", effect["dimension"], dims, "trade-off dimension")]
+        checks = [(("option",), effect["option"], options, "taxonomy option"),
+                  (("dimension",), effect["dimension"], dims, "trade-off dimension")]
         if "level" in effect:
-            checks.append(("level", effect["level"], data["levels"], "level"))
-        for key, value, allowed, what in checks:
+            checks.append((("level",), effect["level"], data["levels"], "level"))
+        for key in ("with", "with_any", "without"):
+            checks += [((key, j), value, options, "taxonomy option")
+                       for j, value in enumerate(effect.get(key, ()))]
+        for where, value, allowed, what in checks:
             if value not in allowed:
-                line, column = loaded.locate(("effects", i, key))
-                out.append(Finding(shown, line, column, "C002", f"effects[{i}].{key}",
+                line, column = loaded.locate(("effects", i, *where))
+                out.append(Finding(shown, line, column, "C002", dotted(("effects", i, *where)),
                                    f"unknown {what} {value!r}", expect(value, allowed)))
+        if effect["id"] in rule_ids:
+            line, column = loaded.locate(("effects", i, "id"))
+            out.append(Finding(shown, line, column, "C002", f"effects[{i}].id",
+                               f"rule id {effect['id']!r} appears twice", "unique ids"))
+        rule_ids.add(effect["id"])
     return out
 
 

@@ -1,0 +1,96 @@
+"""What an expert reading of each paper expects of its trade-off profile, as data, checked
+against the profiles the rules derive. The table lives here, not in the catalog: it is the
+test of the rules, not a source of levels.
+
+Each row: entry, dimension, the expected level (or a bound such as "<= medium", or
+"set_by_data" for a stage the method leaves open), the reason, and the work that shows it."""
+
+from __future__ import annotations
+
+import pytest
+
+EXPECTED = [
+    ("dpo", "compute_cost", "low", "no sampling and no reward model during training", "rafailov2023dpo"),
+    ("dpo", "annotation_cost", "set_by_data", "DPO takes any pairwise data; who labels it is the user's choice", "rafailov2023dpo"),
+    ("dpo", "reward_hacking_risk", "set_by_data", "the labels, not the objective, decide what can be exploited", "rafailov2023dpo"),
+    ("kto", "annotation_cost", "<= medium", "binary desirable/undesirable feedback is cheaper than preferences", "ethayarajh2024kto"),
+    ("simpo", "compute_cost", "low", "reference-free: no frozen reference model to run", "meng2024simpo"),
+    ("orpo", "compute_cost", "low", "no reference model and no separate preference stage", "hong2024orpo"),
+    ("grpo_deepseekmath", "compute_cost", "high", "samples a group of outputs from the policy for every prompt", "shao2024deepseekmath"),
+    ("grpo_deepseekmath", "distribution_match", "high", "the group is sampled from the current policy", "shao2024deepseekmath"),
+    ("ppo_rlhf", "reward_hacking_risk", "high", "optimises online against a learned reward model", "gao2022scaling"),
+    ("instructgpt", "annotation_cost", "high", "a trained team of labelers writes and ranks", "ouyang2022instructgpt"),
+    ("instructgpt", "scalability", "low", "bounded by labeler time", "ouyang2022instructgpt"),
+    ("instructgpt", "reward_hacking_risk", "high", "PPO against the learned reward model", "ouyang2022instructgpt"),
+    ("hh_rlhf", "annotation_cost", "high", "crowdworkers compare every pair", "bai2022hh"),
+    ("hh_rlhf", "reproducibility", "low", "another crowd would label differently", "bai2022hh"),
+    ("ultrafeedback", "annotation_cost", "low", "GPT-4 rates every response", "cui2023ultrafeedback"),
+    ("ultrafeedback", "length_bias", "high", "a GPT-4 judge favours longer answers", "zheng2023judging"),
+    ("ultrafeedback", "response_diversity", "high", "four completions from a pool of seventeen models", "cui2023ultrafeedback"),
+    ("ultrafeedback", "scalability", "high", "AI labels scale with compute", "cui2023ultrafeedback"),
+    ("rlaif", "annotation_cost", "low", "an off-the-shelf LLM labels preferences", "lee2023rlaif"),
+    ("constitutional_ai", "annotation_cost", "high", "harmlessness labels are AI, but helpfulness labels are still human", "bai2022constitutional"),
+    ("deepseek_r1", "annotation_cost", "low", "answers are checked by rules", "deepseekai2025r1"),
+    ("rlvr", "reproducibility", "high", "deterministic answer checks", "lambert2024tulu3"),
+    ("rlvr", "reward_hacking_risk", "low", "a correct final answer is hard to fake", "lambert2024tulu3"),
+    ("math_shepherd", "annotation_cost", "low", "process labels from automatic rollouts", "wang2023mathshepherd"),
+    ("prm800k", "annotation_cost", "high", "human labelers grade every step", "lightman2023verify"),
+    ("shp", "annotation_cost", "low", "Reddit votes cost no annotation", "ethayarajh2021vusable"),
+    ("shp", "label_noise", "high", "votes reflect timing and visibility as well as quality", "ethayarajh2021vusable"),
+    ("spin", "annotation_cost", "low", "the human SFT response is preferred by construction", "chen2024spin"),
+    ("spin", "distribution_match", "high", "the rejected responses are the policy's own", "chen2024spin"),
+    ("self_rewarding", "self_preference_bias", ">= medium", "the policy judges its own outputs", "yuan2024selfrewarding"),
+    ("self_rewarding", "annotation_cost", "low", "no new human labels per round", "yuan2024selfrewarding"),
+    ("ttrl", "annotation_cost", "low", "majority vote on unlabelled test prompts", "zuo2025ttrl"),
+    ("ttrl", "label_noise", "high", "the majority can be wrong", "zuo2025ttrl"),
+    ("intuitor", "reward_hacking_risk", "high", "confidence is rewarded, not correctness", "zhao2025intuitor"),
+    ("gspo", "distribution_match", "high", "on-policy group sampling", "zheng2025gspo"),
+    ("skywork_reward", "position_bias", "low", "a scalar reward model scores one response at a time", "liu2024skywork"),
+    ("skywork_reward", "length_bias", "high", "reward models correlate with length", "singhal2023long"),
+    ("helpsteer2", "annotation_cost", "high", "human annotators rate every response on five attributes", "wang2024helpsteer2"),
+    ("gkd", "annotation_cost", "low", "the teacher's token probabilities are the signal", "agarwal2023gkd"),
+    ("absolute_zero", "scalability", "high", "the model proposes its own tasks", "zhao2025absolutezero"),
+    ("beavertails", "annotation_cost", "high", "crowdworkers label safety and preference", "ji2023beavertails"),
+    ("magpie", "annotation_cost", "low", "an aligned model writes both instructions and responses", "xu2024magpie"),
+    ("star", "annotation_cost", "low", "rationales are kept when the final answer is right", "zelikman2022star"),
+    ("rlcf", "annotation_cost", "low", "checklists are judged by models and programs", "viswanathan2025checklists"),
+    ("divpo", "response_diversity", ">= medium", "chosen and rejected are picked for diversity too", "lanchantin2025divpo"),
+    ("summarize_hf", "reward_hacking_risk", "high", "over-optimising the learned reward degrades summaries", "stiennon2020summarize"),
+    ("webgpt", "annotation_cost", "high", "human demonstrations and comparisons", "nakano2021webgpt"),
+    ("qwen3", "compute_cost", "high", "large-scale online RL", "yang2025qwen3"),
+    ("mt_bench_judge", "position_bias", "<= medium", "both orders are judged and disagreement is a tie", "zheng2023judging"),
+]
+
+
+def _meets(profile, dimension, expected, levels) -> bool:
+    explanation = profile[dimension]
+    if expected == "set_by_data":
+        return explanation.source == "set_by_data"
+    if expected.startswith("<= "):
+        return explanation.level is not None and \
+            levels.index(explanation.level) <= levels.index(expected[3:])
+    if expected.startswith(">= "):
+        return explanation.level is not None and \
+            levels.index(explanation.level) >= levels.index(expected[3:])
+    return explanation.level == expected
+
+
+def test_the_table_is_large_enough_and_cites_real_works(catalog):
+    assert len({row[0] for row in EXPECTED}) >= 30
+    for entry_id, dimension, _, why, cite in EXPECTED:
+        assert entry_id in catalog.entries, entry_id
+        assert dimension in catalog.tradeoffs.dimensions, dimension
+        assert cite in catalog.bibliography, cite
+        assert why
+
+
+@pytest.mark.parametrize("entry_id, dimension, expected, why, cite", EXPECTED,
+                         ids=[f"{r[0]}-{r[1]}" for r in EXPECTED])
+def test_derived_profile_meets_the_expert_reading(catalog, entry_id, dimension, expected, why,
+                                                  cite):
+    profile = catalog.profile(entry_id)
+    explanation = profile[dimension]
+    assert _meets(profile, dimension, expected, list(catalog.tradeoffs.levels)), (
+        f"{entry_id}.{dimension}: expected {expected} ({why}; {cite}), derived "
+        f"{explanation.level} [{explanation.source}] "
+        f"by {[e.id for e in explanation.implied_by]} {explanation.reason}")
