@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.model
+
 torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = [pytest.mark.ray, pytest.mark.slow]
+
 ray = pytest.importorskip("ray")
 
 from alignscape.pipeline.recipe import load_recipe  # noqa: E402
