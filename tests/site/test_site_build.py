@@ -96,14 +96,19 @@ def test_every_tradeoff_dimension_has_a_page_ranking_every_entry(catalog, site_d
         linked = set(re.findall(r'href="\.\./entries/([a-z0-9_]+)\.html"', text)) - {"index"}
         assert linked == set(catalog.entries), dim.id
         for effect in catalog.tradeoffs.effects:
-            if effect.dimension == dim.id:
-                group, d, opt = effect.option.split(".", 2)
-                assert f"../taxonomy/{group}.html#{d}-{opt}" in text
+            if effect.dimension != dim.id:
+                continue
+            if effect.option.endswith(".open"):  # a stage left to the data: the stage's page
+                assert f"../taxonomy/{effect.option.split('.')[0]}.html" in text
+                continue
+            group, d, opt = effect.option.split(".", 2)
+            assert f"../taxonomy/{group}.html#{d}-{opt}" in text
 
 
 def test_other_pages_exist(site_dir):
     for page in ("index", "explorer", "compare", "gaps", "stats", "bibliography",
                  "contributing", "entries/index", "taxonomy/index", "tradeoffs/index",
+                 "scenarios/index",
                  "graphs/index", "graphs/lineage", "graphs/design-space", "graphs/tradeoffs"):
         assert (site_dir / f"{page}.html").is_file(), page
     assert "<svg" in (site_dir / "stats.html").read_text()

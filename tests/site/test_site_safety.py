@@ -13,17 +13,20 @@ from site_helpers import ROOT, serve_directory
 
 from alignscape.catalog.loader import load_catalog
 from alignscape.catalog.validation import validate_catalog
+from alignscape.model.scenario import Preference, Requirement, Scenario
 from alignscape.site.build import SitePaths, build_site
 from alignscape.site.safety import clean, external_link, md_escape, safe_url
 
 PAYLOAD = "window.__pwned = (window.__pwned || 0) + 1"
 HOSTILE_NAME = f"</title><script>{PAYLOAD}</script> Evil [x](javascript:{PAYLOAD})"
+HOSTILE_SHORT_NAME = "<img src=x onerror=alert(1)>"  # at most 40 characters
 HOSTILE_SUMMARY = (f"<script>{PAYLOAD}</script> <img src=x onerror=\"{PAYLOAD}\"> "
                    f"**bold** [click](javascript:{PAYLOAD}) <a href=\"javascript:{PAYLOAD}\">a</a>"
                    " and enough words to pass the length check.")
 HOSTILE_YAML = """\
 id: hostile_entry
 kind: method
+short_name: {short}
 name: {name}
 aliases: [{alias}]
 year: {year}
@@ -126,7 +129,8 @@ def hostile_site(tmp_path_factory, catalog):
     cite, year = (ref.key, ref.year) if ref else next(
         (r.key, r.year) for r in catalog.bibliography.references.values() if r.year)
     (root / "catalog" / "entries" / "hostile_entry.yaml").write_text(HOSTILE_YAML.format(
-        name=json.dumps(HOSTILE_NAME), alias=json.dumps(f"<img src=x onerror={PAYLOAD}>"),
+        name=json.dumps(HOSTILE_NAME), short=json.dumps(HOSTILE_SHORT_NAME),
+        alias=json.dumps(f"<img src=x onerror={PAYLOAD}>"),
         year=year, cite=cite, summary=json.dumps(HOSTILE_SUMMARY),
         notes=json.dumps(f"<iframe src=\"javascript:{PAYLOAD}\"></iframe>")))
     loaded = load_catalog(root)
@@ -137,6 +141,13 @@ def hostile_site(tmp_path_factory, catalog):
         links={"paper": f"javascript:{PAYLOAD}", "code": f" JaVaScRiPt:{PAYLOAD}",
                "data": f"data:text/html,<script>{PAYLOAD}</script>"})
     loaded.entries["unvalidated_entry"] = unvalidated
+    loaded.scenarios = (*loaded.scenarios, Scenario(
+        id="hostile_scenario", label=HOSTILE_NAME, summary=HOSTILE_SUMMARY,
+        rationale=f"<iframe src=\"javascript:{PAYLOAD}\"></iframe> | a | b",
+        survey=f"<svg onload=\"{PAYLOAD}\">",
+        requires=(Requirement("annotation_cost <= low", HOSTILE_SUMMARY,
+                              cite=(f"<script>{PAYLOAD}</script>",)),),
+        prefers=(Preference("bias_risk", f"[x](javascript:{PAYLOAD})"),)))
     paths = SitePaths.for_root(root, out=root / "build", site_src=ROOT / "site")
     build_site(loaded, paths)
     return paths.site
@@ -162,6 +173,8 @@ def test_hostile_entries_are_inert_in_every_page(hostile_site):
     unvalidated = (hostile_site / "entries" / "unvalidated_entry.html").read_text()
     assert "Edit this entry" not in unvalidated  # its source path climbs out of the repository
     assert "JaVaScRiPt" not in unvalidated and "data:text/html" not in unvalidated
+    scenario = (hostile_site / "scenarios" / "hostile-scenario.html").read_text()
+    assert "&lt;script&gt;" in scenario and "Entries that satisfy it" in scenario
 
 
 def test_hostile_entries_run_nothing_in_the_browser(hostile_site, browser):
@@ -173,7 +186,8 @@ def test_hostile_entries_run_nothing_in_the_browser(hostile_site, browser):
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         for path in ("entries/hostile_entry.html", "entries/unvalidated_entry.html",
                      "entries/index.html", "explorer.html?text=evil", "compare.html?text=evil",
-                     "taxonomy/synthesis.html", "graphs/lineage.html"):
+                     "taxonomy/synthesis.html", "graphs/lineage.html",
+                     "scenarios/index.html", "scenarios/hostile-scenario.html"):
             page.goto(url + path)
             page.wait_for_load_state("networkidle")
             assert page.evaluate("window.__pwned") is None, path

@@ -20,8 +20,12 @@ def entry_href(entry_id: str, base: str) -> str:
 
 
 def option_href(option: str, base: str) -> str:
-    """`group.dimension.option` -> the option's anchor on its taxonomy page."""
-    group, dimension, option_id = option.split(".", 2)
+    """`group.dimension.option` -> the option's anchor on its taxonomy page; a pseudo-option
+    `<stage>.open` (a stage the method leaves to the data) -> the stage's page."""
+    parts = option.split(".", 2)
+    if len(parts) < 3:
+        return f"{base}taxonomy/{parts[0]}.html"
+    group, dimension, option_id = parts
     return f"{base}taxonomy/{group}.html#{dimension}-{option_id}"
 
 
@@ -80,7 +84,13 @@ class Links:
 
     def option_label(self, option: str) -> str:
         found = self.catalog.taxonomy.options.get(option)
-        return found.label if found else option
+        if found:
+            return found.label
+        stage, _, rest = option.partition(".")
+        group = next((g for g in self.catalog.taxonomy.groups if g.id == stage), None)
+        if rest == "open" and group is not None:
+            return f"{group.label} left to the data"
+        return option
 
     def level_order(self, dimension_id: str) -> list[str]:
         """Levels best first."""

@@ -13,6 +13,7 @@ from alignscape.site.pages import (
     gaps,
     graphs,
     home,
+    scenarios,
     stats,
     taxonomy,
     tradeoffs,
@@ -23,7 +24,7 @@ FAMILIES = (
     ("data files", data), ("home", home), ("taxonomy", taxonomy), ("entry pages", entries),
     ("trade-offs", tradeoffs), ("explorer and matrix", explorer), ("graphs", graphs),
     ("gaps", gaps), ("statistics", stats), ("bibliography", bibliography),
-    ("contributing", contributing),
+    ("contributing", contributing), ("scenarios", scenarios),
 )
 
 
