@@ -66,7 +66,7 @@ def synthetic_entry(n: int, taxonomy: Taxonomy, refs: list[tuple[str, int]],
         if group.kind == "training":
             training = {dim.id: _pick(dim, rng) for dim in group.dimensions}
     entry = {
-        "id": f"synthetic_{n:05d}", "kind": rng.choice(KINDS),
+        "id": f"synthetic_{n:05d}", "kind": rng.choice(KINDS), "short_name": f"SYN{n}",
         "name": f"Synthetic {' '.join(words).title()} {n}",
         "aliases": [f"SYN{n}"], "year": year, "cite": key,
         "links": {"code": f"https://example.org/synthetic/{n}"},
