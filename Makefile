@@ -8,14 +8,15 @@ TEST_STAMP  := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 TEST_EXTRAS := dev,site,pipeline,model,ray,measure
 
-.PHONY: help install serve build test test-fast lint bench bench-site validate clean chromium
+.PHONY: help install install-test hooks serve build test test-fast lint bench bench-site validate clean chromium
 
 help:
 	@echo "make serve     install and serve the site on http://127.0.0.1:8000"
 	@echo "make test      install everything and run the whole test suite"
 	@echo "make validate  check the catalog"
 	@echo "make test-fast the tests that need no browser, model or Ray (under a minute)"
-	@echo "make lint      ruff and the layer contract (import-linter)"
+	@echo "make lint      ruff, the layer contract (import-linter) and actionlint"
+	@echo "make hooks     run the pre-commit hooks on every commit (.pre-commit-config.yaml)"
 	@echo "make bench     benchmarks (ratios against a baseline measured in the same run)"
 	@echo "make bench-site  build the site for a synthetic 10,000-entry catalog, timed"
 
@@ -36,6 +37,13 @@ $(BENCH_STAMP): pyproject.toml $(TEST_STAMP)
 	touch $@
 
 install: $(SITE_STAMP)
+
+# What `make test` installs, alone (the pull-request workflow's install step).
+install-test: $(TEST_STAMP)
+
+# The hooks of .pre-commit-config.yaml on every commit (`make test` also runs them).
+hooks: $(TEST_STAMP)
+	$(BIN)/pre-commit install
 
 validate: $(SITE_STAMP)
 	$(BIN)/alignscape validate
@@ -60,6 +68,7 @@ chromium:
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check tools tests
 	$(BIN)/lint-imports
+	$(BIN)/actionlint
 
 bench: $(BENCH_STAMP)
 	$(BIN)/python -m alignscape.bench
