@@ -11,6 +11,7 @@ the error, and the stage records it on the candidate or judgement it was for.
 
 from __future__ import annotations
 
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 # Roles a stage may ask for. Any role without its own backend falls back to "default".
@@ -20,6 +21,79 @@ ROLES = ("default", "policy", "reference", "teacher", "pool", "judge", "reward",
 
 class BackendError(Exception):
     """A backend cannot be used at all (bad configuration, missing files)."""
+
+
+class RunAborted(Exception):
+    """Requests fail systematically: the run stops with this one-line cause. Stages never
+    catch it (the runner re-raises it past its per-record isolation)."""
+
+
+def error_kind(error: str) -> str:
+    """What two errors must share to be "the same error": the part before the first colon
+    ("HTTP 501", "connection error (ConnectError", "timeout (ReadTimeout)")."""
+    return error.split(":", 1)[0].strip()
+
+
+@dataclass
+class FailureGuard:
+    """Watches every request's outcome and stops the run when they fail systematically:
+
+    * the first ``first_n`` requests of the run all failed with the same error (a server
+      answering 501 to everything, an unreachable address, a wrong model name);
+    * or, once ``min_requests`` have finished, more than ``max_failure_rate`` of the last
+      ``window`` requests failed (after their retries).
+
+    ``max_failure_rate=1.0`` and ``first_n=0`` switch the checks off."""
+
+    first_n: int = 10
+    max_failure_rate: float = 0.5
+    window: int = 200
+    min_requests: int = 50
+    requests: int = 0
+    failed: int = 0
+    retries: int = 0
+    errors: Counter = field(default_factory=Counter)
+    _first: list = field(default_factory=list)
+    _recent: deque = field(default_factory=deque)
+    _ok_once: bool = False
+
+    def observe(self, responses) -> None:
+        for resp in responses:
+            self.requests += 1
+            self.retries += max(0, int(getattr(resp, "attempts", 1) or 1) - 1)
+            error = getattr(resp, "error", None)
+            bad = error is not None
+            if bad:
+                self.failed += 1
+                self.errors[error_kind(error)] += 1
+            else:
+                self._ok_once = True
+            if self.first_n and not self._ok_once and len(self._first) < self.first_n:
+                self._first.append(error_kind(error) if bad else None)
+            self._recent.append(bad)
+            if len(self._recent) > self.window:
+                self._recent.popleft()
+        self.check()
+
+    def check(self) -> None:
+        first = self._first
+        if self.first_n and len(first) >= self.first_n and not self._ok_once \
+                and len(set(first)) == 1 and first[0] is not None:
+            raise RunAborted(f"the first {len(first)} requests all failed with the same error "
+                             f"({first[0]}); check the server, its address and the model "
+                             "name")
+        if self.max_failure_rate < 1.0 and self.requests >= self.min_requests:
+            rate = sum(self._recent) / len(self._recent)
+            if rate > self.max_failure_rate:
+                common = self.errors.most_common(1)[0][0] if self.errors else "unknown"
+                raise RunAborted(f"{rate:.0%} of the last {len(self._recent)} requests failed "
+                                 f"(more than --max-failure-rate {self.max_failure_rate:g}); "
+                                 f"most common error: {common}")
+
+    def stats(self) -> dict:
+        return {"requests": self.requests, "requests_failed": self.failed,
+                "retries": self.retries,
+                "request_errors": dict(self.errors.most_common(10))}
 
 
 @dataclass
@@ -77,6 +151,7 @@ class Context:
     models: dict[str, object] = field(default_factory=dict)
     seed: int = 0
     entry: str | None = None
+    guard: FailureGuard = field(default_factory=FailureGuard)
 
     def backend(self, role: str) -> Backend:
         found = self.backends.get(role) or self.backends.get("default")
@@ -89,10 +164,18 @@ class Context:
         return self.models.get(role, self.models.get("default", default))
 
     def generate(self, role: str, requests: list[Request]) -> list[Response]:
-        return self.backend(role).generate(requests) if requests else []
+        if not requests:
+            return []
+        out = self.backend(role).generate(requests)
+        self.guard.observe(out)
+        return out
 
     def score(self, role: str, prompts: list[str], responses: list[str]) -> list[Response]:
-        return self.backend(role).score(prompts, responses) if prompts else []
+        if not prompts:
+            return []
+        out = self.backend(role).score(prompts, responses)
+        self.guard.observe(out)
+        return out
 
     def describe(self) -> dict:
         """Backend names per role, for provenance."""

@@ -49,6 +49,10 @@ def register(sub) -> None:
     b.add_argument("--max-retries", type=int, default=5, help="retries on 429/5xx (5)")
     b.add_argument("--backoff", type=float, default=0.5,
                    help="first retry delay in seconds, doubled each retry (0.5)")
+    b.add_argument("--max-failure-rate", type=float, default=0.5,
+                   help="stop when more than this share of the last 200 requests failed after "
+                   "their retries (0.5; 1 never stops). The run also stops when its first 10 "
+                   "requests all fail with the same error")
     r = p.add_argument_group("run")
     r.add_argument("--batch-size", type=int, default=16, help="prompts per batch (16)")
     r.add_argument("--limit", type=int, help="only the first N lines of the prompts file")
@@ -67,9 +71,38 @@ def register(sub) -> None:
     p.set_defaults(handler=run)
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = 2) -> int:
     print(f"alignscape run: {message}", file=sys.stderr)
-    return 2
+    return code
+
+
+def check_flags(args) -> str | None:
+    """The first problem with the numeric and path flags, or None."""
+    rules = [("--batch-size", args.batch_size, lambda v: v >= 1, "at least 1"),
+             ("--limit", args.limit, lambda v: v is None or v >= 1, "at least 1"),
+             ("--concurrency", args.concurrency, lambda v: v >= 1, "at least 1"),
+             ("--timeout", args.timeout, lambda v: v > 0, "a positive number of seconds"),
+             ("--max-retries", args.max_retries, lambda v: v >= 0, "0 or more"),
+             ("--backoff", args.backoff, lambda v: v >= 0, "0 or more seconds"),
+             ("--max-failure-rate", args.max_failure_rate, lambda v: 0 < v <= 1,
+              "above 0 and at most 1")]
+    for flag, value, ok, expected in rules:
+        if not ok(value) or value != value:
+            return f"{flag} {value}: must be {expected}"
+    if args.base_url and not args.base_url.startswith(("http://", "https://")):
+        return f"--base-url {args.base_url}: expected an http:// or https:// URL"
+    if args.prompts and not Path(args.prompts).is_file():
+        what = "is a folder" if Path(args.prompts).is_dir() else "does not exist"
+        return f"--prompts {args.prompts}: {what}; expected a JSONL file"
+    if args.out:
+        out = Path(args.out)
+        for folder in (out, *out.parents):
+            if folder.exists():
+                if not folder.is_dir():
+                    return (f"--out {args.out}: {folder} is a file, not a folder; choose "
+                            "another --out")
+                break
+    return None
 
 
 def _pairs(values: list[str], flag: str) -> dict[str, str]:
@@ -126,7 +159,7 @@ def build_context(recipe, args):
     import os
 
     from alignscape.pipeline.backends import make_backend
-    from alignscape.runtime import ROLES, Context
+    from alignscape.runtime import ROLES, Context, FailureGuard
 
     specs = dict(recipe.backends)
     if args.replay_dir:
@@ -147,7 +180,8 @@ def build_context(recipe, args):
             built[spec] = make_backend(spec, options)
         backends[role] = built[spec]
     return Context(backends=backends, models=dict(recipe.models), seed=recipe.seed,
-                   entry=recipe.entry or recipe.name)
+                   entry=recipe.entry or recipe.name,
+                   guard=FailureGuard(max_failure_rate=getattr(args, "max_failure_rate", 0.5)))
 
 
 def run(args) -> int:
@@ -168,8 +202,9 @@ def run(args) -> int:
         return 0
     if not args.prompts or not args.out:
         return _fail("--prompts FILE and --out DIR are required (or --print-recipe)")
-    if args.batch_size < 1:
-        return _fail("--batch-size must be at least 1")
+    problem = check_flags(args)
+    if problem:
+        return _fail(problem)
     try:
         with build_context(recipe, args) as ctx:
             report = run_pipeline(recipe, args.prompts, args.out, ctx, RunOptions(
@@ -177,10 +212,51 @@ def run(args) -> int:
                 restart=args.restart, parquet=not args.no_parquet))
     except (RunError, BackendError, RecipeError, ValueError) as exc:
         return _fail(str(exc))
+    except OSError as exc:
+        # A full disk, a read-only folder, a file in the way: the committed batches are
+        # intact (checkpoint.py), so the same command resumes once the cause is fixed.
+        where = exc.filename or args.out
+        return _fail(f"cannot write {where}: {exc.strerror or exc}; fix that and run the same "
+                     "command again to resume from the last committed batch", code=1)
     _summary(report, args.out)
     if args.json:
         print(json.dumps(report, indent=2, default=str))
+    empty = no_rows(report, args.out)
+    if empty:
+        return _fail(empty, code=1)
     return 0
+
+
+def no_rows(report: dict, out: str) -> str | None:
+    """Why the run wrote no training rows (None when it wrote some)."""
+    if report["rows"]:
+        if sum(report["rows"].values()):
+            return None
+    elif report["records"] - report["records_failed"] > 0:
+        return None  # a recipe without formats writes records.jsonl only
+    if not report["records"]:
+        return ("no rows written: no prompt was read (the prompts file is empty or every line "
+                f"is bad; see {out}/input_errors.jsonl)")
+    cause = _first_error(Path(out) / "failures.jsonl")
+    return (f"no rows written from {report['records']} prompt(s)" +
+            (f"; first recorded error: {cause}" if cause else
+             "; no errors were recorded, so the recipe's stages made nothing to write "
+             f"(see {out}/records.jsonl)"))
+
+
+def _first_error(path: Path) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                row = json.loads(line)
+                for key in ("errors", "candidate_errors", "judgement_errors"):
+                    for err in row.get(key) or []:
+                        text = err.get("error") or err.get("parse_error")
+                        if text:
+                            return " ".join(str(text).split())[:200]
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def recipe_yaml(recipe) -> str:

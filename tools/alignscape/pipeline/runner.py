@@ -6,17 +6,26 @@ first uncommitted batch. Every stage decides per record (alignscape.stages.base)
 size and restart points never change the data. The manifest (manifest.py), the report
 (report.py) and the Parquet export (export.py) live beside it.
 
-A stage that raises is retried record by record from a copy taken before it. If every record
-of the batch fails the same way, the run stops with a one-line RunError: a configuration
-error (ValueError, BackendError, FileNotFoundError) or a programming error (AttributeError,
-TypeError, ...) is not the data's fault, and thousands of identical "failures" with exit 0
-would hide it. Otherwise the records that still fail are written to records.jsonl and
-failures.jsonl with the stage and the error, while the rest go on.
+Failure isolation. A per-record stage runs record by record: a record it raises on is marked
+failed (the others go on). A batch stage (one that sends a batch of requests) runs on the
+batch; if it raises, it is retried record by record from a copy taken before it (a plain
+dict/list copy, only for batch stages). The run stops with a one-line RunError, not thousands
+of identical "failures" with exit 0, when
+
+* every record of a batch fails the same way with a configuration error (ValueError,
+  BackendError, FileNotFoundError) or a programming error (AttributeError, TypeError, ...);
+* a stage has raised on every record it has seen, for the first ``every_record_limit`` records
+  of the run (or for the whole input when it is shorter): whatever the exception, that is the
+  configuration or the code, not the data;
+* requests fail systematically (runtime.FailureGuard: the same error for the first N
+  requests, or more than ``--max-failure-rate`` of recent requests failing).
+
+The batch being processed when the run stops is not written; earlier batches are committed,
+so the same command resumes once the cause is fixed.
 """
 
 from __future__ import annotations
 
-import copy
 import json
 import sys
 import time
@@ -29,7 +38,7 @@ from alignscape.pipeline.inputs import InputError, count_lines, read_prompts
 from alignscape.pipeline.manifest import RunError, format_files, prepare
 from alignscape.pipeline.recipe import Recipe
 from alignscape.pipeline.report import failure_of, summarise
-from alignscape.runtime import BackendError
+from alignscape.runtime import BackendError, RunAborted
 
 __all__ = ["RunError", "RunOptions", "run", "failure_of", "summarise", "write_parquet"]
 
@@ -46,6 +55,7 @@ class RunOptions:
     restart: bool = False
     parquet: bool = True
     max_input_errors_shown: int = 20
+    every_record_limit: int = 10
 
 
 def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
@@ -68,6 +78,7 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
         total = min(total, options.limit)
     bar = _progress(total, len(done), options.progress)
     shown = 0
+    counts = _StageCounts()
     try:
         batch: list[dict] = []
         input_errors: list[dict] = []
@@ -88,10 +99,14 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
                 continue
             batch.append(item)
             if len(batch) >= options.batch_size:
-                _process(batch, input_errors, recipe, ctx, ck, bar)
+                _process(batch, input_errors, recipe, ctx, ck, bar, counts, options)
                 batch, input_errors = [], []
         if batch or input_errors:
-            _process(batch, input_errors, recipe, ctx, ck, bar)
+            _process(batch, input_errors, recipe, ctx, ck, bar, counts, options, final=True)
+        else:
+            counts.check(options.every_record_limit, True)
+    except RunAborted as exc:
+        raise RunError(f"stopped: {exc}; the batch in progress was not written") from None
     finally:
         bar.close()
         ck.close()
@@ -109,59 +124,130 @@ def _progress(total: int, initial: int, enabled: bool):
                 disable=not enabled, dynamic_ncols=True, desc="alignscape run")
 
 
-def _abort(use: str, exc: BaseException) -> RunError:
+def _abort(use: str, exc: BaseException, scope: str = "every record of a batch") -> RunError:
     kind = ("a bug in the stage, not a problem of the data"
             if isinstance(exc, PROGRAMMING_ERRORS) else "its configuration or backend")
     message = " ".join(str(exc).split()) or "(no message)"
-    return RunError(f"stage {use} failed on every record of a batch with "
+    return RunError(f"stage {use} failed on {scope} with "
                     f"{type(exc).__name__}: {message} ({kind}); the batch was not written")
 
 
-def _run_stage(fn, records, config, ctx, use):
+def _snapshot(value):
+    """A structural copy of JSON-like records (much cheaper than copy.deepcopy)."""
+    if isinstance(value, dict):
+        return {k: _snapshot(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snapshot(v) for v in value]
+    return value
+
+
+class _StageCounts:
+    """Per stage: records seen, records it raised on, the first exception."""
+
+    def __init__(self):
+        self.seen: dict[str, int] = {}
+        self.failed: dict[str, int] = {}
+        self.first: dict[str, BaseException] = {}
+
+    def add(self, use: str, seen: int, failed: list[BaseException]) -> None:
+        self.seen[use] = self.seen.get(use, 0) + seen
+        self.failed[use] = self.failed.get(use, 0) + len(failed)
+        if failed:
+            self.first.setdefault(use, failed[0])
+
+    def check(self, limit: int, final: bool) -> None:
+        for use, seen in self.seen.items():
+            if seen and self.failed[use] == seen and (seen >= limit or final):
+                raise _abort(use, self.first[use], f"every record so far ({seen})")
+
+
+def _fail_record(record: dict, use: str, exc: BaseException) -> None:
+    record.setdefault("errors", []).append(
+        {"stage": use, "error": f"{type(exc).__name__}: {exc}", "fatal": True})
+
+
+def _systematic(use: str, records: list, errors: list[BaseException]) -> bool:
+    kinds = {type(e) for e in errors}
+    return bool(records) and len(errors) == len(records) and len(kinds) == 1 and \
+        issubclass(next(iter(kinds)), CONFIG_ERRORS + PROGRAMMING_ERRORS)
+
+
+def _run_stage(st, records, ctx, counts: _StageCounts):
     """Run one stage; isolate per-record failures (see module docstring)."""
-    saved = copy.deepcopy(records)
-    try:
-        return fn(records, config, ctx), []
-    except Exception as first:  # noqa: BLE001 - retried per record below
-        ok, failed, kinds = [], [], set()
-        for record in saved:
+    fn, config, use = st.function, st.settings, st.use
+    option = fn.option if fn.trace else None
+    ok, failed, errors = [], [], []
+    if fn.per_record:
+        for record in records:
             try:
-                ok += fn([copy.deepcopy(record)], config, ctx)
+                fn.fn(record, config, ctx)
+            except RunAborted:
+                raise
             except Exception as exc:  # noqa: BLE001 - recorded on the record
-                kinds.add(type(exc))
-                record.setdefault("errors", []).append(
-                    {"stage": use, "error": f"{type(exc).__name__}: {exc}", "fatal": True})
+                errors.append(exc)
+                _fail_record(record, use, exc)
                 failed.append(record)
-        if not ok and (not saved or (len(kinds) == 1 and issubclass(
-                next(iter(kinds)), CONFIG_ERRORS + PROGRAMMING_ERRORS))):
-            # Every record fails the same way: the configuration or the code is wrong.
-            raise _abort(use, first) from first
-        return ok, failed
+                continue
+            if option:
+                record.setdefault("trace", []).append(option)
+            ok.append(record)
+    else:
+        saved = _snapshot(records)
+        try:
+            ok = fn.fn(records, config, ctx)
+        except RunAborted:
+            raise
+        except Exception as first:  # noqa: BLE001 - retried per record below
+            ok = []
+            for record in saved:
+                try:
+                    ok += fn.fn([_snapshot(record)], config, ctx)
+                except RunAborted:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - recorded on the record
+                    errors.append(exc)
+                    _fail_record(record, use, exc)
+                    failed.append(record)
+            if not ok and not saved:
+                raise _abort(use, first) from first
+        if option:
+            for record in ok:
+                record.setdefault("trace", []).append(option)
+    if not ok and _systematic(use, records, errors):
+        # Every record fails the same way: the configuration or the code is wrong.
+        raise _abort(use, errors[0]) from errors[0]
+    counts.add(use, len(records), errors)
+    return ok, failed
 
 
-def _process(batch, input_errors, recipe: Recipe, ctx, ck: Checkpoint, bar) -> None:
-    records = [dict(r) for r in batch]
+def _process(batch, input_errors, recipe: Recipe, ctx, ck: Checkpoint, bar,
+             counts: _StageCounts, options: RunOptions, final: bool = False) -> None:
+    records = batch
     failed: list[dict] = []
     for st in recipe.stages:
         if st.is_format:
             continue
-        records, lost = _run_stage(st.function, records, st.settings, ctx, st.use)
+        records, lost = _run_stage(st, records, ctx, counts)
         failed += lost
     outputs: dict[str, list] = {}
     for st in recipe.formats:
         config = {**st.settings, "style": st.settings.get("style") or recipe.style}
         rows, errors = [], []
+        fn = st.function.fn
         for record in records:
             try:
-                rows += st.function([record], config, ctx)
+                rows += fn(record, config, ctx)
+            except RunAborted:
+                raise
             except Exception as exc:  # noqa: BLE001 - recorded on the record
                 errors.append(exc)
                 record.setdefault("errors", []).append(
                     {"stage": st.use, "error": f"{type(exc).__name__}: {exc}"})
-        if records and len(errors) == len(records) and \
-                isinstance(errors[0], PROGRAMMING_ERRORS + CONFIG_ERRORS):
+        if _systematic(st.use, records, errors):
             raise _abort(st.use, errors[0])
+        counts.add(st.use, len(records), errors)
         outputs[f"{st.option}.jsonl"] = rows
+    counts.check(options.every_record_limit, final)
     everything = records + failed
     ck.write("records.jsonl", everything)
     ck.write("failures.jsonl", [f for f in map(failure_of, everything) if f])
@@ -170,4 +256,3 @@ def _process(batch, input_errors, recipe: Recipe, ctx, ck: Checkpoint, bar) -> N
         ck.write(name, rows)
     ck.commit([r["prompt_id"] for r in everything] + [e["key"] for e in input_errors])
     bar.update(len(everything))
-
