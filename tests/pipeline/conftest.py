@@ -3,14 +3,10 @@ small prompt files, and running the CLI in-process."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from fake_server import FakeServer  # noqa: E402
+from fake_server import FakeServer  # tests/pipeline is on pytest's pythonpath (pyproject)
 
 
 @pytest.fixture
