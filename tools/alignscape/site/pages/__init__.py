@@ -13,6 +13,7 @@ from alignscape.site.pages import (
     gaps,
     graphs,
     home,
+    reference,
     scenarios,
     stats,
     taxonomy,
@@ -24,7 +25,7 @@ FAMILIES = (
     ("data files", data), ("home", home), ("taxonomy", taxonomy), ("entry pages", entries),
     ("trade-offs", tradeoffs), ("explorer and matrix", explorer), ("graphs", graphs),
     ("gaps", gaps), ("statistics", stats), ("bibliography", bibliography),
-    ("contributing", contributing), ("scenarios", scenarios),
+    ("contributing", contributing), ("scenarios", scenarios), ("entry reference", reference),
 )
 
 
