@@ -23,6 +23,8 @@ COMMAND_MODULES = [
     "alignscape.commands.recommend",
     "alignscape.commands.run",
     "alignscape.commands.measure",
+    "alignscape.commands.fmt",
+    "alignscape.commands.issue_form",
 ]
 
 

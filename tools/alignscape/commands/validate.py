@@ -14,7 +14,12 @@ def register(sub) -> None:
                             description="Validate the catalog (or the given entry files, in the "
                             "context of the catalog). Exit 1 on any problem.")
     parser.add_argument("paths", nargs="*", type=Path, help="entry files or folders")
-    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--format", choices=["text", "json", "github"], default="text",
+                        help="github: one ::error workflow command per finding (annotations)")
+    parser.add_argument("--changed", nargs="?", const="", default=None, metavar="BASE",
+                        help="only the entry files changed since the git commit BASE (default "
+                        "origin/main if it exists, else HEAD), plus staged and untracked ones, "
+                        "in the context of the whole catalog")
     parser.set_defaults(handler=run)
     rules = sub.add_parser("rules", help="list the validation rule codes")
     rules.add_argument("--markdown", action="store_true", help="as a Markdown table")
@@ -28,6 +33,28 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
+    root = root_of(args)
+    if args.changed is not None:
+        if args.paths:
+            print("alignscape validate: give paths or --changed, not both", file=sys.stderr)
+            return 2
+        from alignscape.contrib.changes import GitError, changed_since
+
+        try:
+            changes = changed_since(root, args.changed or None)
+        except GitError as exc:
+            print(f"alignscape validate --changed: {exc}", file=sys.stderr)
+            return 2
+        if changes.needs_whole_catalog:
+            why = ", ".join(changes.shared + [f"{d} deleted" for d in changes.deleted])
+            print(f"changed since {changes.base}: {why}; validating the whole catalog",
+                  file=sys.stderr)
+            args.paths = []
+        elif not changes.entries:
+            print(f"no catalog file changed since {changes.base}", file=sys.stderr)
+            return 0
+        else:
+            args.paths = changes.entries
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         for path in missing:
@@ -37,16 +64,31 @@ def run(args) -> int:
     # would add a quarter of a second to every cached `alignscape query`.
     from alignscape.catalog.validation import validate_catalog
 
-    result = validate_catalog(root_of(args), list(args.paths))
-    if args.format == "json":
+    result = validate_catalog(root, list(args.paths))
+    if args.format == "github":
+        from alignscape.contrib.annotations import github_line
+
+        for finding in result.findings:
+            print(github_line(finding, root))
+        _status(args, result)
+    elif args.format == "json":
         print(json.dumps({"ok": not result.errors, "files": result.files_checked,
                           "findings": [f.as_dict() for f in result.findings]}, indent=2))
     else:
         for finding in result.findings:
             print(finding.format())
-        status = "ok" if not result.errors else f"{len(result.errors)} problem(s)"
-        print(f"{result.files_checked} entry file(s) checked: {status}", file=sys.stderr)
+        _status(args, result)
     return 1 if result.errors else 0
+
+
+def _status(args, result) -> None:
+    status = "ok" if not result.errors else f"{len(result.errors)} problem(s)"
+    if args.changed is not None and args.paths:
+        scope = (f"{len(args.paths)} changed entry file(s) checked against "
+                 f"{result.files_checked}")
+    else:
+        scope = f"{result.files_checked} entry file(s) checked"
+    print(f"{scope}: {status}", file=sys.stderr)
 
 
 def write_schema(args) -> int:
