@@ -71,3 +71,10 @@ def test_readme_states_both_licences():
     assert "LICENSE-CATALOG" in readme and "CC BY 4.0" in readme
     assert "Apache-2.0" in readme or "Apache License 2.0" in readme
     assert "CITATION.cff" in readme
+
+
+def test_the_site_footer_states_both_licences():
+    config = yaml.safe_load((ROOT / "site" / "mkdocs.yml").read_text(encoding="utf-8"))
+    footer = config["copyright"]
+    assert "Apache License 2.0" in footer and "CC BY 4.0" in footer
+    assert "/blob/main/LICENSE-CATALOG" in footer
