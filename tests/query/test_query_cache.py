@@ -56,6 +56,8 @@ def test_second_load_hits_without_reading_files(project):
     assert hit and rehashed == 0
     assert second == first
     catalog, hit = load_catalog_cached(project)
+    assert not hit  # the Catalog is stored when first asked for, not with every index
+    catalog, hit = load_catalog_cached(project)
     assert hit
     assert set(catalog.entries) == {row["id"] for row in first["entries"]}
     assert catalog.profile("ultrafeedback")["bias_risk"].level == "high"
@@ -114,21 +116,25 @@ def test_schema_and_code_are_part_of_the_key(project):
 
 def test_a_damaged_cache_is_rebuilt(project):
     first, _, _ = load(project)
+    load_catalog_cached(project)
     slot = cache.slot_dir(project)
-    for name in ("index.json", "catalog.pickle"):
+    names = ["index.marshal", "catalog.pickle", "entries.records.marshal",
+             "entries.rows.marshal", *(p.name for p in slot.glob("entries.blobs.*"))]
+    for name in names:
         raw = (slot / name).read_bytes()
         (slot / name).write_bytes(raw[: len(raw) // 2])
     index, hit, _ = load(project)
     assert not hit and index == first
     catalog, hit = load_catalog_cached(project)
-    assert hit  # rebuilt by the index load just before
+    assert not hit  # rebuilt when asked for
     assert len(catalog) == len(first["entries"])
+    assert load_catalog_cached(project)[1]
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "flipped", "other_key",
                                     "group_writable", "missing"])
 def test_damaged_files_are_not_read(tmp_path, damage):
-    path = tmp_path / "slot" / "index.json"
+    path = tmp_path / "slot" / "index.marshal"
     cache._write(path, "k1", b'{"entries": []}')
     assert cache._read(path, "k1") == b'{"entries": []}'
     raw = path.read_bytes()

@@ -28,6 +28,7 @@ import os
 import stat
 import sys
 import time
+import zlib
 from pathlib import Path
 
 from alignscape.paths import PACKAGE_ROOT, schema_dir
@@ -184,6 +185,113 @@ def _write_manifest(slot: Path, key: str, table: dict, taken: int) -> None:
            marshal.dumps({"key": key, "taken": taken, "files": table}))
 
 
+# --- the memo of checked entries ---------------------------------------------------------------
+
+BLOB_SHARDS = 64
+
+
+def _shard(name: str) -> int:
+    return zlib.crc32(name.encode()) % BLOB_SHARDS
+
+
+class EntryMemo:
+    """What validation learnt about each entry file, keyed by its content: the findings of its
+    schema stage and entry stage, what the cross-entry rules read of it, its parsed data, and
+    its explorer index row (alignscape.catalog.validation uses it; see there what each depends
+    on). Files in the same slot as the cached catalog, all keyed by the code and schema
+    digests, so a change to the validator forgets everything:
+
+      entries.records.marshal     per file: digest, findings, id, cross record (read every run)
+      entries.blobs.NN.marshal    per file: the parsed data and positions, in 64 shards by file
+                                  name (one edit rewrites one shard; read when an unchanged
+                                  entry must be checked again, or the Catalog built)
+      entries.rows.marshal        per file: its explorer index row (read to rebuild the index)
+
+    The digests of the entry files come from the stat memo of the fingerprint (manifest), so
+    an unchanged file is not even read."""
+
+    def __init__(self, root: Path, directory: Path | None = None):
+        self.root = Path(root)
+        self.slot = slot_dir(self.root, directory)
+        self.key = None
+        self.digests: dict[str, str] = {}
+        self.records: dict = {}
+        self.rehashed = 0
+        self._code = None
+        self._shards: dict[int, dict] = {}
+        self._rows = None
+
+    def open(self, fingerprinted=None) -> None:
+        """Take the fingerprint (or reuse `fingerprinted` = (key, table) of the caller's) and
+        read the records."""
+        if fingerprinted is None:
+            self.key, table, self.rehashed = _fingerprinted(self.root, self.slot)
+        else:
+            self.key, table = fingerprinted
+        names, _, digests, _ = table.get("catalog/entries", ([], [], [], ""))
+        self.digests = dict(zip(names, digests, strict=True))
+        code = [f"{FORMAT} {__version__} {sys.version}"]
+        code += [f"{label} {entry[3]}" for label, entry in sorted(table.items())
+                 if label == "schema" or label.startswith("code")]
+        self._code = "memo " + hashlib.blake2b("\n".join(code).encode(),
+                                                digest_size=20).hexdigest()
+        self.records = self._load("entries.records.marshal")
+        if not isinstance(self.records.get("files"), dict):
+            self.records = {}
+
+    def _load(self, name: str) -> dict:
+        payload = _read(self.slot / name, self._code)
+        try:
+            value = marshal.loads(payload) if payload is not None else {}
+        except (ValueError, EOFError, TypeError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def _store(self, name: str, value: dict) -> None:
+        try:
+            _write(self.slot / name, self._code, marshal.dumps(value))
+        except (OSError, ValueError):
+            pass  # a read-only cache directory only costs speed
+
+    def _blob_shard(self, number: int) -> dict:
+        if number not in self._shards:
+            self._shards[number] = self._load(f"entries.blobs.{number:02d}.marshal")
+        return self._shards[number]
+
+    def blob(self, name: str):
+        """(digest, marshalled parse) of entry file `name` as last parsed, or None."""
+        blob = self._blob_shard(_shard(name)).get(name)
+        return blob if isinstance(blob, tuple) and len(blob) == 2 else None
+
+    def rows(self) -> dict:
+        if self._rows is None:
+            self._rows = self._load("entries.rows.marshal")
+        return self._rows
+
+    def save(self, records: dict, new_blobs: dict) -> None:
+        """Keep `records` ({"files": per entry file of this run, ...}) and the parses made
+        now, in the shards they fall in; a shard written drops files that are gone."""
+        if records != self.records:
+            self._store("entries.records.marshal", records)
+            self.records = records
+        files = records.get("files", {})
+        touched: dict[int, dict] = {}
+        for name, blob in new_blobs.items():
+            touched.setdefault(_shard(name), {})[name] = blob
+        for number, blobs in touched.items():
+            shard = {name: blob for name, blob in self._blob_shard(number).items()
+                     if name in files and files[name][0] == blob[0]}
+            shard.update(blobs)
+            self._store(f"entries.blobs.{number:02d}.marshal", shard)
+            self._shards[number] = shard
+
+    def save_rows(self, updates: dict, live: set[str]) -> None:
+        rows = {name: row for name, row in self.rows().items() if name in live}
+        rows.update(updates)
+        self._store("entries.rows.marshal", rows)
+        self._rows = rows
+
+
 # --- loading -------------------------------------------------------------------------------------
 
 class CacheStats:
@@ -192,73 +300,127 @@ class CacheStats:
     def __init__(self):
         self.hit = False
         self.rehashed = 0
+        self.work: dict = {}  # what validation did when the cache was rebuilt (see validation)
 
 
-def _current_key(root: Path, slot: Path, stats: CacheStats | None = None) -> str:
+def _fingerprinted(root: Path, slot: Path):
+    """(key, table, rehashed) of the catalog now, through the stat memo of the last run."""
     manifest = _read_manifest(slot)
     try:
         key, table, rehashed, taken = fingerprint(root, manifest.get("files"),
                                                   manifest.get("taken", 0))
     except (TypeError, ValueError, IndexError, KeyError):  # a memo of another shape
         key, table, rehashed, taken = fingerprint(root)
-    if stats is not None:
-        stats.rehashed = rehashed
     if rehashed:  # remember the new digests so the next run need not read those files again
         try:
             _write_manifest(slot, key, table, taken)
         except OSError:
             pass
-    return key
+    return key, table, rehashed
 
 
-def _validated(root: Path):
-    from alignscape.catalog.validation import validate_catalog
-    from alignscape.model import CatalogInvalid
+def _unchanged(root: Path, table: dict) -> bool:
+    """Whether every file the key covers still has the stat signature of `table` (taken before
+    validating): a second look that reads no file."""
+    for label, folder, suffixes, names in _folders(root):
+        try:
+            with os.scandir(folder) as listing:
+                found = sorted((e for e in listing if e.name.endswith(suffixes)
+                                and (names is None or e.name in names)),
+                               key=lambda e: e.name)
+        except FileNotFoundError:
+            found = []
+        stats = [_stat(e) for e in found]
+        kept = [(e.name, st) for e, st in zip(found, stats, strict=True)
+                if st is not None and stat.S_ISREG(st.st_mode)]
+        before = table.get(label)
+        if before is None:
+            if kept:
+                return False
+            continue
+        if before[0] != [name for name, _ in kept] or before[1] != [
+                (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) for _, st in kept]:
+            return False
+    return True
 
-    result = validate_catalog(root)
-    if result.errors:
-        raise CatalogInvalid(result.errors)
-    return result.catalog
+
+def _key_and_table(root: Path, slot: Path, stats: CacheStats | None = None):
+    key, table, rehashed = _fingerprinted(root, slot)
+    if stats is not None:
+        stats.rehashed = rehashed
+    return key, table
+
+
+def _current_key(root: Path, slot: Path, stats: CacheStats | None = None) -> str:
+    return _key_and_table(root, slot, stats)[0]
 
 
 class CatalogCache:
     """The validated catalog at `root` and what is derived from it, cached by content.
 
-    enabled=False validates every time and writes nothing (--no-cache). `artefacts` are the
-    derived files written whenever the catalog is rebuilt: name -> encode(catalog) -> bytes."""
+    enabled=False validates every time and writes nothing (--no-cache). `artefacts` are derived
+    files written when the catalog is rebuilt for them: name -> encode(catalog) -> bytes;
+    `index_artefacts` the same from the explorer index alone (name -> encode(index) -> bytes),
+    which a rebuild makes without building the Catalog: after one edit only the edited entry's
+    index row is computed again (alignscape.catalog.validation, EntryMemo)."""
 
     def __init__(self, root: Path, *, enabled: bool = True, directory: Path | None = None):
         self.root = Path(root)
         self.enabled = enabled
+        self.directory = directory
         self.slot = slot_dir(self.root, directory)
         self.stats = CacheStats()
         self.artefacts: dict = {}
+        self.index_artefacts: dict = {}
 
-    def _build(self, key: str):
+    def _validated(self, fingerprinted=None):
+        """The ValidationResult of the catalog, through the entry memo when enabled; raises
+        CatalogInvalid."""
+        from alignscape.catalog.validation import validate_catalog
+        from alignscape.model import CatalogInvalid
+
+        memo = False
+        if self.enabled:
+            memo = EntryMemo(self.root, self.directory)
+            memo.open(fingerprinted)
+        result = validate_catalog(self.root, memo=memo)
+        self.stats.work = result.work
+        if result.errors:
+            raise CatalogInvalid(result.errors)
+        return result
+
+    def _rebuild(self, key: str, table, want_catalog: bool):
+        """Validate (incrementally) and store what is derived for `key`: the index and its
+        artefacts always, the Catalog and its artefacts when asked for. Returns the result."""
         import pickle
 
-        catalog = _validated(self.root)
+        result = self._validated((key, table))
+        index = result.index()
+        catalog = result.catalog if want_catalog or self.artefacts else None
         # Store only if nothing changed while validating (contributors edit files all the time).
-        if _current_key(self.root, self.slot) == key:
+        if _unchanged(self.root, table):
             try:
-                for name, encode in self.artefacts.items():
-                    _write(self.slot / name, key, encode(catalog))
-                _write(self.slot / "index.json", key,
-                       json.dumps(catalog.index, separators=(",", ":")).encode())
-                _write(self.slot / "catalog.pickle", key,
-                       pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
+                for name, encode in self.index_artefacts.items():
+                    _write(self.slot / name, key, encode(index))
+                _write(self.slot / "index.marshal", key, marshal.dumps(index))
+                if catalog is not None:
+                    for name, encode in self.artefacts.items():
+                        _write(self.slot / name, key, encode(catalog))
+                    _write(self.slot / "catalog.pickle", key,
+                           pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL))
             except OSError:
                 pass  # a read-only cache directory only costs speed
-        return catalog
+        return result, index
 
-    def artefact(self, name: str, decode, from_catalog):
+    def artefact(self, name: str, decode, from_catalog=None, *, from_index=None):
         """decode(payload, read) of the cache file `name` when it is intact and written for
         the current key (read(other_name) gives another file of the same key, or None), else
-        from_catalog(catalog) after validating the catalog."""
+        from_index(index) or from_catalog(catalog) after validating the catalog."""
         self.stats = CacheStats()
         if not self.enabled:
-            return from_catalog(_validated(self.root))
-        key = _current_key(self.root, self.slot, self.stats)
+            result = self._validated()
+            return from_index(result.index()) if from_index else from_catalog(result.catalog)
+        key, table = _key_and_table(self.root, self.slot, self.stats)
         payload = _read(self.slot / name, key)
         if payload is not None:
             try:
@@ -267,13 +429,14 @@ class CatalogCache:
                 return value
             except Exception:  # whatever a damaged payload raises, the answer is to rebuild
                 pass
-        return from_catalog(self._build(key))
+        result, index = self._rebuild(key, table, want_catalog=from_index is None)
+        return from_index(index) if from_index else from_catalog(result.catalog)
 
     def index(self) -> dict:
         """The explorer index of the validated catalog (what a query evaluates).
         Raises CatalogInvalid when the catalog does not validate."""
-        return self.artefact("index.json", lambda payload, _: json.loads(payload),
-                             lambda catalog: catalog.index)
+        return self.artefact("index.marshal", lambda payload, _: marshal.loads(payload),
+                             from_index=lambda index: index)
 
     def catalog(self):
         """The validated Catalog. Raises CatalogInvalid like index()."""

@@ -15,11 +15,12 @@ def load_catalog(root: Path | str | None = None, *, cache: bool = False) -> Cata
     Raises CatalogInvalid listing every problem.
 
     cache=True reuses the catalog validated by an earlier process when no catalog file,
-    schema or loader code has changed since (alignscape.catalog.cache)."""
+    schema or loader code has changed since, and otherwise re-checks only the entries that
+    changed (alignscape.catalog.cache); cache=False reads and checks every file."""
     root = Path(root) if root else find_root()
     if cache:
         return CatalogCache(root).catalog()
-    result = validate_catalog(root)
+    result = validate_catalog(root, memo=False)
     if result.errors:
         raise CatalogInvalid(result.errors)
     return result.catalog

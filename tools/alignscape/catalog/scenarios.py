@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alignscape.catalog.findings import Finding
-from alignscape.catalog.schemas import file_validator
+from alignscape.catalog.schemas import file_errors
 from alignscape.catalog.yamlsafe import YamlProblem, dotted, load_file
 from alignscape.model.scenario import Preference, Requirement, Scenario, vocabulary_of
 from alignscape.querylang import QueryError, parse
@@ -36,7 +36,7 @@ def load_scenarios(catalog_dir: Path, taxonomy, tradeoffs, bibliography, shown: 
             line, column = _inside_value(path, line, column, column_offset)
         return Finding(shown, line, column, code, dotted(where), message, expected)
 
-    for error in file_validator("scenarios").iter_errors(loaded.data):
+    for error in file_errors("scenarios", loaded.data):
         where = tuple(error.absolute_path)
         message = error.message if len(error.message) < 160 else error.message[:157] + "..."
         findings.append(at(where, message))

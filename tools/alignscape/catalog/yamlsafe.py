@@ -64,6 +64,11 @@ def dotted(path: Path_) -> str:
 
 
 def load_file(path: Path) -> LoadedYaml:
+    return load_bytes(read_file(path))
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES, else YamlProblem."""
     # A pull request can add a symbolic link (to /dev/zero, to a file outside the repository)
     # or a named pipe: only regular files are read, and never more than the limit.
     try:
@@ -82,7 +87,7 @@ def load_file(path: Path) -> LoadedYaml:
     if len(raw) > MAX_BYTES:
         raise YamlProblem("Y005", 1, 1, f"file is {max(info.st_size, len(raw)):,} bytes; "
                           f"entries are limited to {MAX_BYTES:,} bytes")
-    return load_bytes(raw)
+    return raw
 
 
 def load_bytes(raw: bytes) -> LoadedYaml:
@@ -126,6 +131,8 @@ def load_text(text: str) -> LoadedYaml:
 
 
 def _check_tabs(text: str) -> None:
+    if "\t" not in text:  # nearly every file: no need to look at each line
+        return
     for number, line in enumerate(text.splitlines(), start=1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
         if "\t" in indent and line.strip():
@@ -134,17 +141,27 @@ def _check_tabs(text: str) -> None:
 
 
 class _Builder:
-    """Turns a composed node tree into plain Python data, recording positions."""
+    """Turns a composed node tree into plain Python data, recording positions.
+
+    This walks every node of every entry, so it avoids PyYAML's generic construct_object for
+    scalars: the composer has already resolved each plain scalar's tag, and the constructor
+    method of that tag gives the same value directly."""
 
     def __init__(self, loaded: LoadedYaml):
         self.loaded = loaded
+        self.marks = loaded.marks
+        self.key_marks = loaded.key_marks
         self.constructor = yaml.constructor.SafeConstructor()
+        c = self.constructor
+        self.scalars = {_STD + "int": c.construct_yaml_int, _STD + "float": c.construct_yaml_float,
+                        _STD + "bool": c.construct_yaml_bool, _STD + "null": c.construct_yaml_null}
 
     def build(self, node, path, depth, seen):
-        mark = (node.start_mark.line + 1, node.start_mark.column + 1)
-        self.loaded.marks[path] = mark
+        start = node.start_mark
+        mark = (start.line + 1, start.column + 1)
+        self.marks[path] = mark
         if id(node) in seen:
-            where = self.loaded.key_marks.get(path, mark)
+            where = self.key_marks.get(path, mark)
             raise YamlProblem("Y008", *where, "YAML anchors and aliases are not allowed "
                               "(write the value out)", dotted(path))
         seen.add(id(node))
@@ -152,36 +169,46 @@ class _Builder:
             raise YamlProblem("Y001", *mark, f"nesting deeper than {MAX_DEPTH} levels",
                               dotted(path))
         tag = node.tag
-        if tag not in _PLAIN_TAGS and tag != _TIMESTAMP:
+        if tag == _STR or tag == _TIMESTAMP:
+            if isinstance(node, yaml.ScalarNode):
+                return node.value  # a date stays the text it was written as
+        elif tag not in _PLAIN_TAGS:
             raise YamlProblem("Y007", *mark, f"YAML tag {tag!r} is not allowed "
                               "(entries hold plain strings, numbers, lists and mappings)",
                               dotted(path))
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path, depth, seen)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, (*path, i), depth + 1, seen)
+            depth += 1
+            return [self.build(child, (*path, i), depth, seen)
                     for i, child in enumerate(node.value)]
-        if tag == _TIMESTAMP or tag == _STR:
-            return node.value  # a date stays the text it was written as
+        scalar = self.scalars.get(tag)
+        if scalar is not None and isinstance(node, yaml.ScalarNode):
+            return scalar(node)
         return self.constructor.construct_object(node, deep=True)
 
     def _mapping(self, node, path, depth, seen):
         out = {}
+        key_marks = self.key_marks
+        depth += 1
         for key_node, value_node in node.value:
-            key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            if key_node.tag == _STD + "merge":
-                raise YamlProblem("Y008", *key_mark, "YAML merge keys (<<) are not allowed",
-                                  dotted(path))
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STD + "str":
+            if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
+                key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                if key_node.tag == _STD + "merge":
+                    raise YamlProblem("Y008", *key_mark, "YAML merge keys (<<) are not allowed",
+                                      dotted(path))
                 shown = getattr(key_node, "value", "?")
                 raise YamlProblem("Y010", *key_mark,
                                   f"key {shown!r} is not a string (quote it)", dotted(path))
             key = key_node.value
+            here = (*path, key)
             if key in out:
-                first = self.loaded.key_marks[(*path, key)]
+                key_mark = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                first = key_marks[here]
                 raise YamlProblem("Y002", *key_mark,
                                   f"duplicate key {key!r} (first defined on line {first[0]})",
-                                  dotted((*path, key)))
-            self.loaded.key_marks[(*path, key)] = key_mark
-            out[key] = self.build(value_node, (*path, key), depth + 1, seen)
+                                  dotted(here))
+            start = key_node.start_mark
+            key_marks[here] = (start.line + 1, start.column + 1)
+            out[key] = self.build(value_node, here, depth, seen)
         return out

@@ -10,11 +10,11 @@ from urllib.parse import urlsplit
 
 from alignscape.catalog.bibliography import Bibliography
 from alignscape.catalog.findings import Finding
-from alignscape.catalog.schemas import entry_validator
+from alignscape.catalog.schemas import entry_schema, entry_validator, fast_validity
 from alignscape.catalog.validation.messages import TYPE_NAMES, expect
 from alignscape.catalog.validation.paths import shown_path
 from alignscape.catalog.validation.schema_errors import schema_findings
-from alignscape.catalog.yamlsafe import LoadedYaml, YamlProblem, dotted, load_bytes, load_file
+from alignscape.catalog.yamlsafe import LoadedYaml, YamlProblem, dotted, load_bytes, read_file
 from alignscape.taxonomy import Taxonomy, Tradeoffs
 
 ARXIV_NEW = re.compile(r"^(\d{2})(0[1-9]|1[0-2])\.\d{4,5}(v\d+)?$")
@@ -32,41 +32,80 @@ class Parsed:
 
 
 class EntryChecker:
-    """Checks single entry files against the schema and the per-entry rules."""
+    """Checks single entry files against the schema and the per-entry rules.
+
+    The two stages depend on different things, so an incremental run (alignscape.catalog.
+    validation.incremental) can redo one without the other: the schema stage on the file's
+    content and the vocabulary (taxonomy and trade-off ids), the entry stage on the content,
+    the file name and the references it cites. `counts` says how often each ran."""
 
     def __init__(self, taxonomy: Taxonomy, tradeoffs: Tradeoffs, bibliography: Bibliography):
         self.taxonomy = taxonomy
         self.bibliography = bibliography
-        self.validator = entry_validator(taxonomy, list(tradeoffs.dimensions),
-                                         list(tradeoffs.levels))
+        self._vocabulary = (list(tradeoffs.dimensions), list(tradeoffs.levels))
+        self.schema = entry_schema(taxonomy, *self._vocabulary)
+        self._validator = None
+        self._is_valid = fast_validity(self.schema)
+        self.counts = {"parsed": 0, "schema_checked": 0, "entry_checked": 0}
+
+    @property
+    def validator(self):
+        """jsonschema's validator of the entry schema: made when an entry fails the fast check
+        (its errors are the findings)."""
+        if self._validator is None:
+            self._validator = entry_validator(self.taxonomy, *self._vocabulary)
+        return self._validator
 
     def check_file(self, path: Path):
         shown = shown_path(path)
         try:
-            loaded = load_file(path)
+            raw = read_file(path)
         except YamlProblem as problem:
             return [_from_problem(shown, problem)], None, None
-        return self._check(loaded, shown, path.stem, path)
+        return self.check_bytes(raw, shown, path.stem, path)
 
-    def check_bytes(self, raw: bytes, shown: str, stem: str):
-        try:
-            loaded = load_bytes(raw)
-        except YamlProblem as problem:
-            return [_from_problem(shown, problem)], None, None
-        return self._check(loaded, shown, stem)
-
-    def _check(self, loaded: LoadedYaml, shown: str, stem: str, path: Path | None = None):
+    def check_bytes(self, raw: bytes, shown: str, stem: str, path: Path | None = None):
         """(findings, parsed entry or None, the id it declares or None)."""
+        loaded, findings, entry_id = self.schema_stage(raw, shown)
+        if loaded is None:
+            return findings, None, entry_id
+        return (self.entry_stage(loaded, shown, stem), Parsed(loaded.data, loaded, shown, path),
+                entry_id)
+
+    def schema_stage(self, raw: bytes, shown: str, loaded: LoadedYaml | None = None):
+        """(loaded or None, findings, id): YAML and schema rules. `loaded` is None when the
+        file broke one of them (the entry rules then do not run). Given `loaded` (the parse of
+        `raw` kept from an earlier run), the YAML is not parsed again."""
+        if loaded is None:
+            self.counts["parsed"] += 1
+            try:
+                loaded = load_bytes(raw)
+            except YamlProblem as problem:
+                return None, [_from_problem(shown, problem)], None
         if not isinstance(loaded.data, dict):
             found = TYPE_NAMES.get(type(loaded.data), "not a mapping")
-            return [Finding(shown, 1, 1, "Y009", "", f"the document is {found}",
-                            "a mapping of entry fields such as `id: ...`")], None, None
+            return None, [Finding(shown, 1, 1, "Y009", "", f"the document is {found}",
+                                  "a mapping of entry fields such as `id: ...`")], None
         entry_id = loaded.data.get("id") if isinstance(loaded.data.get("id"), str) else None
+        self.counts["schema_checked"] += 1
+        if self._is_valid is not None and self._is_valid(loaded.data):
+            return loaded, [], entry_id
         findings = schema_findings(self.validator, loaded, shown, self.taxonomy)
-        if findings:
-            return findings, None, entry_id
-        findings = _entry_checks(loaded, shown, stem, self.bibliography)
-        return findings, Parsed(loaded.data, loaded, shown, path), entry_id
+        return (None if findings else loaded), findings, entry_id
+
+    def entry_stage(self, loaded: LoadedYaml, shown: str, stem: str) -> list[Finding]:
+        """The per-entry rules after the schema: id and file name, citations, links, arXiv."""
+        self.counts["entry_checked"] += 1
+        return _entry_checks(loaded, shown, stem, self.bibliography)
+
+
+def cited_keys(data: dict) -> list[str]:
+    """Every citation key an entry that passed the schema uses (what its entry rules read of
+    references.bib)."""
+    keys = [data["cite"], *data.get("references", [])]
+    for override in data.get("tradeoffs", {}).values():
+        keys += override["cite"]
+    return keys
 
 
 def _from_problem(shown: str, problem: YamlProblem) -> Finding:

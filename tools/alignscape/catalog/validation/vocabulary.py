@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alignscape.catalog.bibliography import Bibliography
 from alignscape.catalog.findings import Finding
-from alignscape.catalog.schemas import file_validator
+from alignscape.catalog.schemas import file_errors
 from alignscape.catalog.validation.messages import expect, short
 from alignscape.catalog.validation.paths import shown_path
 from alignscape.catalog.yamlsafe import LoadedYaml, YamlProblem, dotted, load_file
@@ -23,7 +23,7 @@ def _load_config(path: Path, schema: str, code: str, findings: list[Finding]):
                                 problem.field, problem.message))
         return None, None
     before = len(findings)
-    for error in file_validator(schema).iter_errors(loaded.data):
+    for error in file_errors(schema, loaded.data):
         line, column = loaded.locate(tuple(error.absolute_path))
         findings.append(Finding(shown, line, column, code, dotted(tuple(error.absolute_path)),
                                 short(error.message)))
