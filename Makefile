@@ -17,7 +17,8 @@ help:
 	@echo "make test-fast the tests that need no browser, model or Ray (under a minute)"
 	@echo "make lint      ruff, the layer contract (import-linter) and actionlint"
 	@echo "make hooks     run the pre-commit hooks on every commit (.pre-commit-config.yaml)"
-	@echo "make bench     benchmarks (ratios against a baseline measured in the same run)"
+	@echo "make bench     benchmarks (ratios against a baseline measured in the same run);"
+	@echo "               SIZES=2000 picks the catalog sizes (default 200,2000,10000)"
 	@echo "make bench-site  build the site for a synthetic 10,000-entry catalog, timed"
 
 $(BIN)/python:
@@ -70,8 +71,14 @@ lint: $(TEST_STAMP)
 	$(BIN)/lint-imports
 	$(BIN)/actionlint
 
+# make bench SIZES=2000 (or 200,2000): the synthetic catalog sizes; the table goes to
+# build/bench/latest.json too, and into README.md with `make bench-readme`.
+SIZES ?= 200,2000,10000
 bench: $(BENCH_STAMP)
-	$(BIN)/python -m alignscape.bench
+	$(BIN)/python -m alignscape.bench --entries $(SIZES)
+
+bench-readme: $(BENCH_STAMP)
+	$(BIN)/python -m alignscape.bench --entries $(SIZES) --readme
 
 # The site for a synthetic 10,000-entry catalog: generation and mkdocs times, peak memory.
 bench-site: $(BENCH_STAMP)

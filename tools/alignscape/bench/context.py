@@ -1,23 +1,49 @@
 """What every benchmark receives and returns: the shared synthetic catalogs, a way to time a
-CLI process, and the rows of the report."""
+process (wall, CPU and its own peak memory), and the rows of the report."""
 
 from __future__ import annotations
 
 import os
-import resource
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 
 @dataclass
 class Result:
+    """One row of the report. `seconds` is what alignscape took (or a ratio, with unit="x");
+    a row measured against a baseline in the same run names it and gives its time, and the
+    report shows the ratio baseline / alignscape. peak_mb is the peak resident memory of the
+    process measured (the baseline's in baseline_peak_mb). A row that was not measured says so
+    in `note` with seconds=None."""
     label: str
-    seconds: float  # or a ratio, with unit="x"
+    seconds: float | None  # or a ratio, with unit="x"
     note: str = ""
     unit: str = "s"
+    baseline: str = ""
+    baseline_seconds: float | None = None
+    peak_mb: float | None = None
+    baseline_peak_mb: float | None = None
+    goal: str = ""
+    entries: int | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.seconds and self.baseline_seconds:
+            return self.baseline_seconds / self.seconds
+        return None
+
+    def as_dict(self) -> dict:
+        return dict(asdict(self), ratio=self.ratio)
+
+
+@dataclass
+class Timing:
+    wall: float
+    cpu: float  # user + system of the child: what the work costs on a busy machine too
+    peak_mb: float = 0.0  # the child's own peak resident memory
 
 
 @dataclass
@@ -39,24 +65,49 @@ class Context:
             self._catalogs[size] = root
         return self._catalogs[size]
 
-    def cli(self, *args: str,
-            env: dict | None = None) -> tuple[Timing, subprocess.CompletedProcess]:
-        """Run `alignscape ARGS` in a new process: its wall and CPU time, and the process."""
+    def run(self, command: list[str], *, env: dict | None = None, cwd: Path | None = None,
+            check: bool = True) -> tuple[Timing, subprocess.CompletedProcess]:
+        """Run `command` in a new process: its wall and CPU time and its own peak memory
+        (os.wait4: the rusage of that child alone, not the maximum over every child so far)."""
+        started = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   env=dict(os.environ, **(env or {})), cwd=cwd)
+        out, err = _communicate(process)
+        elapsed = time.perf_counter() - started
+        done = subprocess.CompletedProcess(command, process.returncode, out.decode(),
+                                           err.decode())
+        usage = process.rusage
+        if check and done.returncode != 0:
+            raise RuntimeError(f"{' '.join(command[:3])} ... failed:\n{done.stderr[-2000:]}")
+        timing = Timing(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+        return timing, done
+
+    def cli(self, *args: str, env: dict | None = None,
+            check: bool = True) -> tuple[Timing, subprocess.CompletedProcess]:
+        """Run `alignscape ARGS` in a new process (see run)."""
         script = Path(sys.executable).with_name("alignscape")
         command = [str(script)] if script.exists() else [sys.executable, "-m", "alignscape.cli"]
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        started = time.perf_counter()
-        done = subprocess.run([*command, *args], capture_output=True, text=True,
-                              env=dict(os.environ, **(env or {})), timeout=3600)
-        elapsed = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode != 0:
-            raise RuntimeError(f"alignscape {' '.join(args)} failed:\n{done.stderr[-2000:]}")
-        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        return Timing(elapsed, cpu), done
+        return self.run([*command, *args], env=env, check=check)
 
 
-@dataclass
-class Timing:
-    wall: float
-    cpu: float  # user + system of the child: what the work costs on a busy machine too
+def _communicate(process: subprocess.Popen) -> tuple[bytes, bytes]:
+    """communicate(), then reap the child with os.wait4 to keep its rusage on the process."""
+    import threading
+
+    chunks: dict[str, bytes] = {}
+
+    def drain(name, stream):
+        chunks[name] = stream.read()
+
+    threads = [threading.Thread(target=drain, args=(name, stream))
+               for name, stream in (("out", process.stdout), ("err", process.stderr))]
+    for thread in threads:
+        thread.start()
+    _, status, usage = os.wait4(process.pid, 0)
+    for thread in threads:
+        thread.join()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    process.rusage = usage
+    process.stdout.close()
+    process.stderr.close()
+    return chunks.get("out", b""), chunks.get("err", b"")

@@ -1,0 +1,51 @@
+"""make bench: one Markdown table with ratios to baselines of the same run, JSON beside it,
+README updated between its markers, unmeasured work listed as such."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from alignscape.bench import runner
+from alignscape.bench.context import Result
+
+
+def test_table_shows_ratios_memory_and_unmeasured_rows():
+    rows = [Result("validate", 2.0, "CPU 2 s", baseline="check-jsonschema", baseline_seconds=20.0,
+                   peak_mb=100, baseline_peak_mb=50, goal=">= 5x", entries=10_000),
+            Result("build the site", None, "not registered", baseline="mkdocs")]
+    text = runner.table(rows)
+    assert "| validate | 10,000 | 2.00 s | check-jsonschema: 20.00 s | 10.0× faster |" in text
+    assert "100 MB (baseline 50 MB)" in text
+    assert "| build the site |  | not measured in this run | mkdocs | — |" in text
+
+
+def test_sizes_are_selectable():
+    assert runner._sizes("200,2000") == [200, 2000]
+    assert runner._sizes("10_000") == [10_000]
+
+
+def test_readme_block_is_replaced(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("intro\n")
+    info = {"date": "today", "machine": {"cpu": "x", "cpus": 2, "memory_gb": 4,
+                                         "python": "3.11", "load_average": 1.0}}
+    runner.write_readme(readme, "| a |\n", info, "python -m alignscape.bench")
+    runner.write_readme(readme, "| b |\n", info, "python -m alignscape.bench")
+    text = readme.read_text()
+    assert text.count(runner.README_START) == 1 and "| b |" in text and "| a |" not in text
+    assert text.startswith("intro\n")
+
+
+@pytest.mark.slow
+def test_a_small_run_writes_the_json(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ALIGNSCAPE_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "latest.json"
+    assert runner.main(["query", "--entries", "60", "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    assert data["sizes"] == [60] and data["machine"]["cpus"]
+    measured = [r for r in data["rows"] if r["seconds"] is not None]
+    assert measured and all(r["ratio"] for r in measured)
+    assert any(r["seconds"] is None for r in data["rows"])  # site, serve, pipeline
+    assert "| work |" in capsys.readouterr().out
