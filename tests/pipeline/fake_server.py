@@ -62,7 +62,8 @@ class FakeServer:
     """Start with ``with FakeServer() as s:``; ``s.url`` is the base URL (…/v1).
 
     faults: a function (request_number, body) -> None | "429" | "500" | "400" | "timeout" |
-    "malformed" | "nocontent"; ``delay`` seconds are slept before answering."""
+    "malformed" | "nocontent" | "length" (an answer cut at max_tokens); ``delay`` seconds are
+    slept before answering."""
 
     def __init__(self, faults=None, delay: float = 0.0, timeout_sleep: float = 2.0):
         self.faults = faults or (lambda n, body: None)
@@ -73,6 +74,7 @@ class FakeServer:
         self.max_in_flight = 0
         self.lock = threading.Lock()
         self.log: list[tuple[int, str]] = []
+        self.bodies: list[dict] = []
 
     def __enter__(self):
         server = self
@@ -100,6 +102,7 @@ class FakeServer:
             def _answer(self, n, body):
                 fault = server.faults(n, body)
                 server.log.append((n, fault or "ok"))
+                server.bodies.append(body)
                 if server.delay:
                     time.sleep(server.delay)
                 if fault == "timeout":
@@ -123,7 +126,7 @@ class FakeServer:
                                     body.get("temperature", 0.0))
                     payload = json.dumps({"model": body.get("model") or "fake", "choices": [
                         {"message": {"role": "assistant", "content": content},
-                         "finish_reason": "stop"}]}).encode()
+                         "finish_reason": "length" if fault == "length" else "stop"}]}).encode()
                 self.send_response(200)
                 self.send_header("content-type", "application/json")
                 self.send_header("content-length", str(len(payload)))

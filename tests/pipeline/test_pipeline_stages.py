@@ -47,7 +47,8 @@ def test_rankings_and_binary():
 def test_position_swap_cancels_position_bias():
     assert pairwise_comparison.combine("a", "a") == {"winner": "a", "consistent": True, "p_a": 1.0}
     assert pairwise_comparison.combine("a", "b")["winner"] == "tie"  # judge followed the slot
-    assert pairwise_comparison.combine(None, "b") == {"winner": "b", "consistent": None, "p_a": 0.0}
+    assert pairwise_comparison.combine(None, "b") == {"winner": "b", "consistent": None, "p_a": 0.0,
+                                                      "incomplete": True}
     assert pairwise_comparison.combine(None, None)["winner"] is None
     assert pairwise_comparison.unswap("A") == "b" and pairwise_comparison.unswap("tie") == "tie"
 

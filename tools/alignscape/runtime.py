@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 # Roles a stage may ask for. Any role without its own backend falls back to "default".
 ROLES = ("default", "policy", "reference", "teacher", "pool", "judge", "reward", "preference",
-         "safety")
+         "safety", "verifier")
 
 
 class BackendError(Exception):
@@ -116,6 +116,10 @@ class Response:
     error: str | None = None
     attempts: int = 1
     meta: dict = field(default_factory=dict)
+    # Per-token log-probabilities of the response's tokens, where the backend gives them
+    # (``Backend.token_logprobs``); ``meta['tokens']`` may name the tokens and
+    # ``meta['self_certainty']`` hold each position's KL(uniform || next-token distribution).
+    logprobs: list[float] | None = None
 
     @property
     def ok(self) -> bool:
@@ -135,6 +139,13 @@ class Backend:
     def score(self, prompts: list[str], responses: list[str]) -> list[Response]:
         """One Response per (prompt, response); ``meta['score']`` holds the float."""
         raise BackendError(f"{self.name} cannot score responses")
+
+    def token_logprobs(self, requests: list[Request], responses: list[str]) -> list[Response]:
+        """Teacher-forced log-probabilities: for each (request, response), the log-probability
+        of every token of ``response`` following the request's messages, in
+        ``Response.logprobs``. Raises BackendError when the backend cannot compute them (a
+        chat-completions server returns log-probabilities only of tokens it samples)."""
+        raise BackendError(f"{self.name} cannot give token log-probabilities of a given text")
 
     def close(self) -> None:
         pass
@@ -174,6 +185,16 @@ class Context:
         if not prompts:
             return []
         out = self.backend(role).score(prompts, responses)
+        self.guard.observe(out)
+        return out
+
+    def token_logprobs(self, role: str, requests: list[Request],
+                       responses: list[str]) -> list[Response]:
+        """The role's teacher-forced token log-probabilities (``Backend.token_logprobs``);
+        raises BackendError when its backend cannot give them."""
+        if not requests:
+            return []
+        out = self.backend(role).token_logprobs(requests, responses)
         self.guard.observe(out)
         return out
 

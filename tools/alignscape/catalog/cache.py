@@ -12,11 +12,16 @@ touching a file changes nothing, reverting an edit finds the earlier cache again
 
 The cache lives in the user's cache directory ($ALIGNSCAPE_CACHE_DIR, else
 $XDG_CACHE_HOME/alignscape, else ~/.cache/alignscape), never inside the project, so a pull
-request cannot ship one. It holds the explorer index (JSON; all a query needs) and the full
-Catalog (pickle, for commands that explain levels). A file that is truncated, corrupt, not ours
-or written by another key is ignored and rebuilt. Whether to use it, and where it lives, are
-arguments of CatalogCache (the commands read --no-cache and ALIGNSCAPE_CACHE=off); layers above
-the catalog store their own derived artefacts in the same slot through `CatalogCache.artefact`.
+request cannot ship one. It holds the explorer index (marshal; all a query needs), the full
+Catalog (pickle, for commands that explain levels; written when first asked for) and the
+EntryMemo of validation: per entry file, keyed by its content, what its rules found and what
+the cross-entry rules and the index need of it. When the key changes, only the entries that
+changed are parsed, checked and indexed again (alignscape.catalog.validation), so a query after
+one edit costs about as much as one file. A file that is truncated, corrupt, not ours or written
+by another key is ignored and rebuilt. Whether to use it, and where it lives, are arguments of
+CatalogCache (the commands read --no-cache and ALIGNSCAPE_CACHE=off, which `alignscape
+validate` also honours); layers above the catalog store their own derived artefacts in the same
+slot through `CatalogCache.artefact` (from the Catalog) or `index_artefacts` (from the index).
 """
 
 from __future__ import annotations

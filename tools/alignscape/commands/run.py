@@ -62,6 +62,9 @@ def register(sub) -> None:
     r.add_argument("--set", action="append", default=[], metavar="OPTION.KEY=VALUE",
                    help="stage setting, e.g. --set llm_judge.both_orders=false (YAML value)")
     r.add_argument("--restart", action="store_true", help="discard existing output in --out")
+    r.add_argument("--retry-failures", action="store_true",
+                   help="redo the prompts listed in --out's failures.jsonl in place: their rows "
+                   "are replaced, never duplicated (same recipe and prompts file)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--no-parquet", action="store_true", help="JSONL only")
     r.add_argument("--print-recipe", action="store_true",
@@ -205,11 +208,15 @@ def run(args) -> int:
     problem = check_flags(args)
     if problem:
         return _fail(problem)
+    if args.retry_failures and (args.restart or not (Path(args.out) / "manifest.json").exists()):
+        return _fail("--retry-failures redoes the failures of an existing run in --out "
+                     "(and cannot be combined with --restart)")
     try:
         with build_context(recipe, args) as ctx:
             report = run_pipeline(recipe, args.prompts, args.out, ctx, RunOptions(
                 batch_size=args.batch_size, limit=args.limit, progress=not args.no_progress,
-                restart=args.restart, parquet=not args.no_parquet))
+                restart=args.restart, parquet=not args.no_parquet,
+                retry_failures=args.retry_failures))
     except (RunError, BackendError, RecipeError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:

@@ -22,7 +22,8 @@ def tradeoff_node(dimension: str) -> str:
 
 def lineage_graph(catalog: Catalog) -> nx.DiGraph:
     """Entries connected by builds_on; an edge runs from the earlier work to the one building on
-    it, so paths follow time. Entries with no lineage are left out."""
+    it, so paths follow time. Entries with no lineage are left out. A node's label is the
+    entry's short name (what the field calls it), its full name is kept as `name`."""
     graph = nx.DiGraph(name="lineage")
     for entry in catalog:
         for parent_id in entry.builds_on:
@@ -31,7 +32,8 @@ def lineage_graph(catalog: Catalog) -> nx.DiGraph:
                 continue
             for node in (parent, entry):
                 graph.add_node(entry_node(node.id), type="entry", entry=node.id,
-                               label=node.name, year=node.year, kind=node.kind)
+                               label=node.label, name=node.name, year=node.year,
+                               kind=node.kind)
             graph.add_edge(entry_node(parent.id), entry_node(entry.id), relation="builds_on")
     return graph
 
@@ -46,8 +48,8 @@ def design_space_graph(catalog: Catalog, entries=None) -> nx.Graph:
             graph.add_node(option_node(option.qualified), type="option", stage=dim.group,
                            option=option.qualified, label=option.label, dimension=dim.label)
     for entry in (catalog if entries is None else entries):
-        graph.add_node(entry_node(entry.id), type="entry", entry=entry.id, label=entry.name,
-                       year=entry.year, kind=entry.kind)
+        graph.add_node(entry_node(entry.id), type="entry", entry=entry.id, label=entry.label,
+                       name=entry.name, year=entry.year, kind=entry.kind)
         for dim_id, options in entry.choices.items():
             if dim_id in stage_dims:
                 for option in options:

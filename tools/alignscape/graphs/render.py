@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import networkx as nx
 
@@ -19,6 +19,8 @@ class GraphView:
     name: str
     graph: nx.Graph
     positions: dict[str, tuple[float, float]]
+    # A time axis: (year, x where its band starts, x where it ends); empty for other layouts.
+    axis: list[tuple[int, float, float]] = field(default_factory=list)
 
     def cytoscape(self) -> dict:
         nodes = [{"data": {"id": node, **_plain(data)},
@@ -28,6 +30,8 @@ class GraphView:
         edges = [{"data": {"id": f"e{i}", "source": u, "target": v, **_plain(data)}}
                  for i, (u, v, data) in enumerate(self.graph.edges(data=True))]
         return {"name": self.name, "directed": self.graph.is_directed(),
+                "axis": [{"year": y, "x0": round(a, 1), "x1": round(b, 1)}
+                         for y, a, b in self.axis],
                 "elements": {"nodes": nodes, "edges": edges}}
 
     def svg(self, title: str, link=None) -> str:
@@ -39,11 +43,27 @@ class GraphView:
         pad = 90
         x0, y0 = min(xs) - pad, min(ys) - pad
         width, height = max(xs) - x0 + pad, max(ys) - y0 + pad
+        axis_parts = []
+        if self.axis:
+            # Year labels above and below, every other year's band shaded.
+            top, bottom = min(ys) - 45, max(ys) + 25
+            y0, height = top - 30, bottom - top + 75
+            for i, (year, a, b) in enumerate(self.axis):
+                if i % 2:
+                    axis_parts.append(f'<rect class="as-axis-band" x="{a - 25:.1f}" '
+                                      f'y="{top:.1f}" width="{b - a + 125:.1f}" '
+                                      f'height="{bottom - top:.1f}"/>')
+                mid = (a + b) / 2 + 40
+                for ty in (top - 8, bottom + 25):
+                    axis_parts.append(f'<text class="as-axis-label" x="{mid:.1f}" '
+                                      f'y="{ty:.1f}" text-anchor="middle">{year}</text>')
         labelled = self.graph.number_of_nodes() <= LABEL_LIMIT
         role = "group" if link else "img"  # role="img" would hide the links inside
         parts = [f'<svg class="as-graph-svg" xmlns="http://www.w3.org/2000/svg" role="{role}" '
                  f'viewBox="{x0:.0f} {y0:.0f} {width:.0f} {height:.0f}" '
                  f'aria-label="{html.escape(title)}"><title>{html.escape(title)}</title>']
+        if axis_parts:
+            parts.append('<g class="as-axis">' + "".join(axis_parts) + "</g>")
         arrow = self.graph.is_directed()
         if arrow:
             parts.append('<defs><marker id="as-arrow-' + self.name + '" viewBox="0 0 10 10" '
@@ -85,30 +105,57 @@ def _plain(data: dict) -> dict:
 
 
 def view(graph: nx.Graph) -> GraphView:
-    """Lay a graph out by its kind (lineage by year, design space as rings, trade-offs as two
-    columns)."""
-    layout = {"lineage": _by_year, "design-space": _rings, "tradeoffs": _columns}[graph.name]
+    """Lay a graph out by its kind (lineage as a timeline, design space as rings, trade-offs as
+    two columns)."""
+    if graph.name == "lineage":
+        positions, axis = _timeline(graph)
+        return GraphView(graph.name, graph, positions, axis)
+    layout = {"design-space": _rings, "tradeoffs": _columns}[graph.name]
     return GraphView(graph.name, graph, layout(graph))
 
 
-def _by_year(graph: nx.Graph) -> dict:
-    """Years left to right, so builds_on edges point rightwards. A busy year wraps into several
-    sub-columns, keeping the picture about as wide as it is tall instead of a few tall walls."""
+COLUMN_W = 115.0   # one sub-column of a year: room for a short name at 11px
+ROW_H = 26.0
+YEAR_GAP = 45.0
+TIMELINE_ROWS = 30  # about what a screen shows at a readable zoom
+
+
+def _timeline(graph: nx.Graph):
+    """Years left to right on an axis, so builds_on edges point rightwards. A busy year wraps
+    into several sub-columns. Within a year, a work sits on the row nearest the mean row of the
+    works it builds on (placed in earlier years), which keeps lineages horizontal and crossings
+    few; works with no placed parent fill the remaining rows in name order."""
     columns: dict[int, list[str]] = {}
     for node, data in graph.nodes(data=True):
-        columns.setdefault(data.get("year", 0), []).append(node)
-    rows = max(8, math.ceil(math.sqrt(graph.number_of_nodes()) * 2.2))
-    positions = {}
+        columns.setdefault(int(data.get("year") or 0), []).append(node)
+    rows = max(8, min(TIMELINE_ROWS, math.ceil(math.sqrt(graph.number_of_nodes()) * 1.6)))
+    positions: dict[str, tuple[float, float]] = {}
+    row_of: dict[str, int] = {}
+    axis = []
     x = 0.0
     for year in sorted(columns):
         nodes = sorted(columns[year], key=lambda n: str(graph.nodes[n].get("label", n)).lower())
-        for start in range(0, len(nodes), rows):
-            for row, node in enumerate(nodes[start:start + rows]):
-                # Alternate sub-columns are offset half a row so labels do not line up.
-                positions[node] = (x, row * 44.0 + (22.0 if (start // rows) % 2 else 0.0))
-            x += 170.0
-        x += 80.0  # a gap between years
-    return positions
+        n_cols = math.ceil(len(nodes) / rows)
+        free = {(c, r) for c in range(n_cols) for r in range(rows)}
+        wanted = []
+        for node in nodes:
+            parents = [row_of[p] for p in graph.predecessors(node) if p in row_of] \
+                if graph.is_directed() else []
+            wanted.append((sum(parents) / len(parents) if parents else None, node))
+        anchored = sorted((w, n) for w, n in wanted if w is not None)
+        loose = [n for w, n in wanted if w is None]
+        order = [(w, n) for w, n in anchored]
+        # Loose works aim at evenly spread rows, so they do not all pile up at the top.
+        order += [((i + 0.5) * rows / max(len(loose), 1), n) for i, n in enumerate(loose)]
+        for want, node in order:
+            slot = min(free, key=lambda s: (abs(s[1] - want) + s[0] * 0.75, s))
+            free.discard(slot)
+            col, row = slot
+            row_of[node] = row
+            positions[node] = (x + col * COLUMN_W, row * ROW_H)
+        axis.append((year, x, x + (n_cols - 1) * COLUMN_W))
+        x += n_cols * COLUMN_W + YEAR_GAP
+    return positions, axis
 
 
 def _option_key(graph: nx.Graph, node: str):

@@ -17,6 +17,7 @@ import os
 from pathlib import Path
 
 CHECKPOINT = "checkpoint.jsonl"
+DROPPING = "dropping.json"
 
 
 class Checkpoint:
@@ -31,6 +32,7 @@ class Checkpoint:
         """Recover committed state, truncate uncommitted output, open files for appending.
         Returns the committed prompt ids."""
         self.directory.mkdir(parents=True, exist_ok=True)
+        self._finish_drop()
         offsets: dict[str, int] = {}
         path = self.directory / CHECKPOINT
         if path.exists():
@@ -85,6 +87,73 @@ class Checkpoint:
         os.fsync(ck.fileno())
         self.done.update(keys)
         self.batches += 1
+
+    def drop(self, ids: set[str]) -> int:
+        """Un-commit the prompts ``ids``: every output line with one of those prompt ids is
+        removed and the ids leave the committed set, so the next run redoes them (in place,
+        without duplicates). Crash-safe: the filtered files and the new checkpoint are
+        written beside the old ones, a marker lists them, then each is renamed over its old
+        file; ``open`` finishes an interrupted swap. Call before ``open``; returns the number
+        of lines removed."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._finish_drop()
+        path = self.directory / CHECKPOINT
+        keys: list[str] = []
+        if path.exists():
+            with open(path, "rb") as fh:
+                for raw in fh:
+                    if not raw.endswith(b"\n"):
+                        break
+                    try:
+                        keys += json.loads(raw)["keys"]
+                    except ValueError:
+                        break
+        offsets, removed, swaps = {}, 0, []
+        for name in self.files:
+            target = self.directory / name
+            if not target.exists():
+                continue
+            tmp = target.with_name(target.name + ".dropping")
+            with open(target, "rb") as src, open(tmp, "wb") as dst:
+                for raw in src:
+                    try:
+                        pid = json.loads(raw).get("prompt_id")
+                    except ValueError:
+                        pid = None
+                    if pid is not None and str(pid) in ids:
+                        removed += 1
+                        continue
+                    dst.write(raw)
+                dst.flush()
+                os.fsync(dst.fileno())
+                offsets[name] = dst.tell()
+            swaps.append(name)
+        tmp = path.with_name(CHECKPOINT + ".dropping")
+        with open(tmp, "wb") as fh:
+            fh.write(json.dumps({"keys": [k for k in keys if k not in ids],
+                                 "offsets": offsets}).encode() + b"\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        swaps.append(CHECKPOINT)
+        marker = self.directory / DROPPING
+        staged = marker.with_name(DROPPING + ".tmp")
+        with open(staged, "w") as fh:
+            json.dump(swaps, fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(staged, marker)  # from here on, open() completes the swap
+        self._finish_drop()
+        return removed
+
+    def _finish_drop(self) -> None:
+        marker = self.directory / DROPPING
+        if not marker.exists():
+            return
+        for name in json.loads(marker.read_text()):
+            tmp = self.directory / (name + ".dropping")
+            if tmp.exists():
+                os.replace(tmp, self.directory / name)
+        marker.unlink()
 
     def close(self) -> None:
         for fh in self.handles.values():

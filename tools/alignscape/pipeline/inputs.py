@@ -1,8 +1,10 @@
 """Reading prompt files: JSONL, one object a line, streamed, with located errors.
 
-A line needs a prompt: ``prompt`` (a string, or a list of {role, content} messages whose last
-user turn is the prompt), ``instruction`` (AlpacaEval, Alpaca), ``question`` or ``input``;
-stages that need more read ``reference``, ``tests``, ``responses``, ``mined`` or ``text``.
+A line needs a prompt: ``prompt`` (a string, or a conversation: a list of {role, content}
+messages; every turn through the last user turn is kept in ``messages`` and sent to the
+model, ``prompt`` is then its transcript), ``instruction`` (AlpacaEval, Alpaca), ``question``
+or ``input``; stages that need more read ``reference``, ``tests``, ``responses``, ``mined``
+or ``text``.
 ``prompt_id`` (or ``id``) names the record; without one, the line number does. A bad line
 yields an InputError naming ``file:line`` and the problem; the good lines still run.
 This is also where the prompt-source options human_authored, user_logs, existing_datasets
@@ -35,8 +37,27 @@ def _open(path: Path):
 
 
 def count_lines(path: str | Path) -> int:
+    return scan(path)[0]
+
+
+def scan(path: str | Path) -> tuple[int, bool]:
+    """(non-blank lines, whether any prompt is a conversation of more than one turn), in one
+    cheap pass: only lines that mention a role are parsed."""
+    n, conversations = 0, False
     with _open(Path(path)) as fh:
-        return sum(1 for line in fh if line.strip())
+        for line in fh:
+            if not line.strip():
+                continue
+            n += 1
+            if not conversations and '"role"' in line:
+                try:
+                    row = json.loads(line)
+                except ValueError:
+                    continue
+                prompt = next((row.get(f) for f in PROMPT_FIELDS if isinstance(row, dict)
+                               and row.get(f) is not None), None)
+                conversations = isinstance(prompt, list) and len(prompt) > 1
+    return n, conversations
 
 
 def read_prompts(path: str | Path, *, needs_prompt: bool = True):
@@ -66,29 +87,64 @@ def read_prompts(path: str | Path, *, needs_prompt: bool = True):
             yield record
 
 
+ROLES = ("system", "user", "assistant", "tool")
+# Fields the pipeline writes itself: dropped from an input line (a failures.jsonl line fed back
+# as --prompts carries some of them).
+RESERVED = ("candidates", "comparisons", "pairs", "judgements", "trace", "errors",
+            "candidate_errors", "judgement_errors", "messages", "input_fields", "input_prompt")
+
+
+def transcript(messages: list[dict]) -> str:
+    """A conversation as one text, for judges and templates that quote the prompt."""
+    return "\n\n".join(f"{m['role'].capitalize()}: {m['content']}" for m in messages)
+
+
 def parse_row(row, path: str, n: int, needs_prompt: bool = True):
     if not isinstance(row, dict):
         return InputError(path, n, f"expected a JSON object, got {type(row).__name__}")
-    record = dict(row)
+    record = {k: v for k, v in row.items() if k not in RESERVED}
     prompt = next((row[f] for f in PROMPT_FIELDS if row.get(f) is not None), None)
     if isinstance(prompt, list):
-        users = [m.get("content") for m in prompt if isinstance(m, dict)
-                 and m.get("role") == "user" and isinstance(m.get("content"), str)]
-        if not users:
-            return InputError(path, n, "prompt is a list but holds no user message with "
-                              "string content")
-        record["messages"], prompt = prompt, users[-1]
+        for i, m in enumerate(prompt):
+            if not isinstance(m, dict) or m.get("role") not in ROLES or \
+                    not isinstance(m.get("content"), str):
+                return InputError(path, n, f"prompt[{i}]: expected {{role: "
+                                  f"{'|'.join(ROLES)}, content: string}}")
+        last = max((i for i, m in enumerate(prompt) if m["role"] == "user"), default=None)
+        if last is None:
+            return InputError(path, n, "prompt is a list but holds no user message")
+        # The whole conversation through its last user turn: every prior turn is sent to the
+        # model and written as the TRL conversational prompt (turns after it are answers).
+        msgs = [{"role": m["role"], "content": m["content"]} for m in prompt[:last + 1]]
+        record["messages"] = msgs
+        record["input_prompt"] = prompt
+        prompt = msgs[0]["content"] if len(msgs) == 1 else transcript(msgs)
     if prompt is not None and not isinstance(prompt, str):
         return InputError(path, n, f"prompt must be a string or a list of messages, got "
                           f"{type(prompt).__name__}")
     if (prompt is None or not prompt.strip()) and needs_prompt and not row.get("text"):
         return InputError(path, n, f"no prompt: expected one of {', '.join(PROMPT_FIELDS)} "
                           "(a non-empty string)")
+    # Which fields the line had, so failures.jsonl can give the line back whole.
+    record["input_fields"] = [k for k in row if k not in RESERVED]
     record["prompt"] = prompt or ""
     pid = row.get("prompt_id", row.get("id"))
     if pid is not None and not isinstance(pid, str | int):
         return InputError(path, n, "prompt_id must be a string or an integer")
     record["prompt_id"] = str(pid) if pid is not None else f"line-{n}"
-    for field in ("candidates", "comparisons", "pairs", "judgements", "trace", "errors"):
-        record.pop(field, None)  # reserved for the pipeline's own bookkeeping
     return record
+
+
+def input_row(record: dict) -> dict:
+    """The input line a record came from (its fields as read), with its prompt_id."""
+    fields = record.get("input_fields")
+    if fields is None:
+        return {"prompt_id": record.get("prompt_id"), "prompt": record.get("prompt")}
+    row = {k: record.get(k) for k in fields}
+    if "input_prompt" in record:
+        for k in PROMPT_FIELDS:
+            if isinstance(row.get(k), str) and k in fields:
+                row[k] = record["input_prompt"]
+                break
+    row["prompt_id"] = record.get("prompt_id")
+    return row

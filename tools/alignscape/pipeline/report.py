@@ -7,11 +7,13 @@ import json
 from pathlib import Path
 
 from alignscape.pipeline.agreement import measure
+from alignscape.pipeline.inputs import input_row
 
 
 def failure_of(record: dict) -> dict | None:
-    """What went wrong for a record, or None. Carries prompt and prompt_id, so the failures
-    file can be fed back as --prompts to redo them in a new output folder."""
+    """What went wrong for a record, or None. Carries the whole input line (every field as
+    read: references, tests, custom fields), so the failures file can be fed back as
+    --prompts into another folder, and ``--retry-failures`` can redo them in place."""
     cand_errors = [{"candidate": c.get("id"), "model": c.get("model"), "origin": c.get("origin"),
                     "error": c["error"], "attempts": c.get("attempts")}
                    for c in record.get("candidates", []) if c.get("error")]
@@ -21,9 +23,8 @@ def failure_of(record: dict) -> dict | None:
                     if j.get("error") or j.get("parse_error")]
     if not (record.get("errors") or cand_errors or judge_errors):
         return None
-    return {"prompt_id": record.get("prompt_id"), "prompt": record.get("prompt"),
-            "errors": record.get("errors", []), "candidate_errors": cand_errors,
-            "judgement_errors": judge_errors}
+    return {**input_row(record), "errors": record.get("errors", []),
+            "candidate_errors": cand_errors, "judgement_errors": judge_errors}
 
 
 def summarise(out: Path, recipe, ctx, elapsed: float) -> dict:

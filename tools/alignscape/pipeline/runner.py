@@ -34,7 +34,7 @@ from pathlib import Path
 
 from alignscape.pipeline.checkpoint import Checkpoint
 from alignscape.pipeline.export import write_parquet
-from alignscape.pipeline.inputs import InputError, count_lines, read_prompts
+from alignscape.pipeline.inputs import InputError, read_prompts, scan
 from alignscape.pipeline.manifest import RunError, format_files, prepare
 from alignscape.pipeline.recipe import Recipe
 from alignscape.pipeline.report import failure_of, summarise
@@ -56,6 +56,7 @@ class RunOptions:
     parquet: bool = True
     max_input_errors_shown: int = 20
     every_record_limit: int = 10
+    retry_failures: bool = False
 
 
 def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
@@ -67,13 +68,24 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
     if not prompts.is_file():
         raise RunError(f"{prompts}: no such prompts file")
     recipe.check()  # settings changed since the recipe was built are checked too
+    total, conversations = scan(prompts)
+    if conversations and recipe.style == "standard":
+        # A standard (string) prompt would keep one turn of a conversation: the rows are
+        # written as TRL conversational prompts instead, every turn kept, for the whole run.
+        recipe.style = "conversational"
+        print(f"alignscape: {prompts} holds multi-turn conversations: rows are written in "
+              "TRL's conversational style (every prior turn in the prompt)", file=sys.stderr)
     prepare(out, recipe, prompts, restart=options.restart, backends=ctx.describe(),
             batch_size=options.batch_size, limit=options.limit)
     files = ["records.jsonl", "failures.jsonl", "input_errors.jsonl"] + format_files(recipe)
     ck = Checkpoint(out, files)
+    if options.retry_failures:
+        redo = _failed_ids(out)
+        removed = ck.drop(redo)
+        print(f"alignscape: redoing {len(redo)} failed prompt(s) in place ({removed} output "
+              "line(s) removed)", file=sys.stderr)
     done = ck.open()
     started = time.monotonic()
-    total = count_lines(prompts)
     if options.limit is not None:
         total = min(total, options.limit)
     bar = _progress(total, len(done), options.progress)
@@ -115,6 +127,14 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
         report["parquet"] = write_parquet(out, format_files(recipe))
     (out / "report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     return report
+
+
+def _failed_ids(out: Path) -> set[str]:
+    path = out / "failures.jsonl"
+    if not path.exists():
+        return set()
+    with open(path, encoding="utf-8") as fh:
+        return {str(json.loads(line)["prompt_id"]) for line in fh if line.strip()}
 
 
 def _progress(total: int, initial: int, enabled: bool):

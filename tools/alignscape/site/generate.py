@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from alignscape.model import Catalog
-from alignscape.site import pages
+from alignscape.site import pages, search
 from alignscape.site.config import read_config, repo_url, write_config
 from alignscape.site.context import GenerateReport, PageContext, no_progress
 from alignscape.site.errors import SiteError
@@ -46,6 +46,7 @@ class SiteGenerator:
         for label, family in pages.FAMILIES:
             self.progress(f"generating {label}")
             family.build(self.context)
+        search.apply(docs)
         write_config(self.config, self.paths, pages.navigation(self.catalog))
         self.report.seconds = time.perf_counter() - started
         return self.report

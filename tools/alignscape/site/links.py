@@ -4,6 +4,7 @@ templates print is computed here, relative to the page's `base` ("", "../")."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from markupsafe import Markup
 
@@ -27,6 +28,21 @@ def option_href(option: str, base: str) -> str:
         return f"{base}taxonomy/{parts[0]}.html"
     group, dimension, option_id = parts
     return f"{base}taxonomy/{group}.html#{dimension}-{option_id}"
+
+
+def explorer_href(base: str, *filters: tuple[str, object]) -> str:
+    """The explorer filtered by (facet, value) pairs, as its URL keeps them: `kind`, `year`,
+    a qualified dimension (`synthesis.sources`) with an option id, or `tradeoff.<dimension>`
+    with a level (`none` for not determined). Values are URL-encoded, so catalog text cannot
+    leave the query string."""
+    query = urlencode([(str(k), str(v)) for k, v in filters])
+    return f"{base}explorer.html" + (f"?{query}" if query else "")
+
+
+def option_explorer_href(option: str, base: str) -> str:
+    """The explorer showing the entries that choose `group.dimension.option`."""
+    dimension, _, option_id = option.rpartition(".")
+    return explorer_href(base, (dimension, option_id))
 
 
 def ref_href(key: str, base: str) -> str:
@@ -102,12 +118,17 @@ class Links:
         """The repository's edit page for a catalog file, or None for an odd path."""
         return f"{self.repo_url}/edit/main/{source}" if is_safe_source(source) else None
 
-    def source_url(self, source: str) -> str | None:
-        """The repository's page for a source file, or None for an odd path."""
-        return f"{self.repo_url}/blob/main/{source}" if is_safe_source(source) else None
+    def source_url(self, source: str, line: object = None) -> str | None:
+        """The repository's page for a source file (at `line` when given), or None for an
+        odd path."""
+        if not is_safe_source(source):
+            return None
+        anchor = f"#L{int(line)}" if isinstance(line, int) and line > 0 else ""
+        return f"{self.repo_url}/blob/main/{source}{anchor}"
 
     def template_globals(self) -> dict:
         return {"option_href": self.option_href, "entry_href": self.entry_href,
                 "ref_href": self.ref_href, "ref_label": self.ref_label,
+                "explorer_href": explorer_href, "option_explorer_href": option_explorer_href,
                 "option_label": self.option_label, "level_order": self.level_order,
                 "anchor": heading_anchor, "repo_url": self.repo_url}

@@ -3,8 +3,10 @@
 A *record* is one prompt and everything learnt about it::
 
     {"prompt_id": str, "prompt": str, "reference": str?, "tests": str?,
-     "candidates": [{"id", "text", "origin", "model", "decoding", "score", "scores",
-                     "verified", "label", "error", ...}],
+     "messages": [{"role", "content"}]?   (a conversation prompt: every turn, through the last
+                                          user turn; "prompt" is then its transcript)
+    "candidates": [{"id", "text", "origin", "model", "decoding", "score", "scores",
+                     "verified", "label", "error", "finish_reason", "incomplete", ...}],
      "comparisons": [{"a", "b", "winner": "a"|"b"|"tie"|None, "judge", "verdicts", ...}],
      "pairs": [{"chosen", "rejected", "margin", "tie", "rule"}],
      "errors": [{"stage", "error"}], "trace": [stage names]}
@@ -80,17 +82,51 @@ def score_of(cand: dict) -> float | None:
     return float(value) if isinstance(value, int | float) and value == value else None
 
 
-def set_score(cand: dict, name: str, value: float | None) -> None:
-    """Record a named score and keep ``score`` (what pairing ranks by) as their mean."""
+def set_score(cand: dict, name: str, value: float | None, *, binary: bool = False) -> None:
+    """Record a named score and keep ``score`` (what pairing ranks by) as their mean.
+
+    Completeness policy: a candidate whose judgements partly failed (any named score is None)
+    gets ``score`` None and ``incomplete`` (the failed names), so pairing, selection and the
+    score-based formats leave it out instead of ranking it by a mean over a different set of
+    judgements than its rivals'. ``binary=True`` marks a yes/no score (0 or 1): a pair of
+    candidates scored only that way gets no ``margin`` (a constant 1.0 carries nothing)."""
     scores = cand.setdefault("scores", {})
     scores[name] = value
-    known = [v for v in scores.values() if isinstance(v, int | float)]
-    cand["score"] = sum(known) / len(known) if known else None
+    if binary:
+        kinds = cand.setdefault("binary_scores", [])
+        if name not in kinds:
+            kinds.append(name)
+    missing = sorted(k for k, v in scores.items() if not isinstance(v, int | float))
+    if missing:
+        cand["incomplete"] = missing
+        cand["score"] = None
+        return
+    cand.pop("incomplete", None)
+    cand["score"] = sum(scores.values()) / len(scores)
+
+
+def binary_scored(cand: dict) -> bool:
+    """Every score of the candidate is a yes/no (0/1) verdict."""
+    kinds = cand.get("binary_scores") or ()
+    return bool(kinds) and all(k in kinds for k in cand.get("scores") or {})
 
 
 def user_messages(prompt: str, system: str | None = None) -> list[dict]:
     msgs = [{"role": "system", "content": system}] if system else []
     return msgs + [{"role": "user", "content": prompt}]
+
+
+def conversation(record: dict, system: str | None = None) -> list[dict]:
+    """What the model is sent for the record's prompt: every turn of a conversation prompt
+    (``record['messages']``, through its last user turn), else the prompt as one user turn. A
+    stage's system prompt goes first unless the conversation has its own."""
+    msgs = record.get("messages")
+    if not msgs:
+        return user_messages(record["prompt"], system)
+    msgs = [{"role": m["role"], "content": m["content"]} for m in msgs]
+    if system and msgs[0]["role"] != "system":
+        msgs.insert(0, {"role": "system", "content": system})
+    return msgs
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")

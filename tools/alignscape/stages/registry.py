@@ -303,24 +303,6 @@ DESCRIPTIVE: dict[str, str] = {
         "the pipeline runs on the test prompts themselves, given as the --prompts file",
     "instantiation.formats.user_conditioned":
         "rows keep the user or persona fields of the input prompts; a trainer conditions on them",
-    "synthesis.sources.score_conditioned":
-        "no reference stage yet: responses written to a target score need a rubric prompt",
-    "synthesis.sources.self_play":
-        "no reference stage yet: task proposal and solving by the same model",
-    "evaluation.evaluators.consensus_pseudo_label":
-        "no reference stage yet: majority vote over the candidates' final answers",
-    "evaluation.evaluators.intrinsic_confidence":
-        "no reference stage yet: needs token log-probabilities from the backend",
-    "evaluation.evaluators.model_verifier":
-        "no reference stage yet: a verifier model comparing an answer with the reference",
-    "evaluation.evaluators.teacher_model":
-        "no reference stage yet: needs a teacher's token log-probabilities",
-    "evaluation.protocol.rubric_checklist":
-        "no reference stage yet: item-by-item judging against a per-prompt rubric",
-    "evaluation.protocol.categorical_label":
-        "no reference stage yet: a judge choosing one of named classes",
-    "instantiation.filtering.zero_variance_group_filter":
-        "no reference stage yet: dropping groups whose rewards are all equal",
 }
 
 

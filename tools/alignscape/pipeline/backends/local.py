@@ -88,6 +88,36 @@ class TransformersBackend(Backend):
         start = ctx_ids.shape[1] - 1
         return float(logp[start:].gather(1, targets[start:, None]).sum())
 
+    def token_logprobs(self, requests: list[Request], responses: list[str]) -> list[Response]:
+        """Per-token log p(response token | messages, earlier tokens) under this causal LM,
+        with each position's self-certainty KL(U || p) = -log V - mean_j log p_j (Intuitor) in
+        ``meta['self_certainty']`` and the tokens in ``meta['tokens']``."""
+        if not self.can_generate:
+            raise BackendError(f"{self.name} is a reward model; it has no log-probabilities")
+        import math
+
+        import torch
+
+        out: list[Response] = []
+        for req, response in zip(requests, responses, strict=True):
+            try:
+                context = self._text(req.messages)
+                ctx_len = self.tokenizer(context, return_tensors="pt")["input_ids"].shape[1]
+                full = self.tokenizer(context + response, return_tensors="pt")["input_ids"]
+                with torch.no_grad():
+                    logits = self.model(full).logits[0, :-1]
+                logp = torch.log_softmax(logits.float(), dim=-1)[ctx_len - 1:]
+                targets = full[0, ctx_len:]
+                chosen = logp.gather(1, targets[:, None])[:, 0]
+                certainty = -logp.mean(dim=-1) - math.log(logp.shape[-1])
+                out.append(Response(None, self.name, logprobs=[float(v) for v in chosen],
+                                    meta={"tokens": self.tokenizer.convert_ids_to_tokens(
+                                        targets.tolist()),
+                                          "self_certainty": [float(v) for v in certainty]}))
+            except Exception as exc:  # recorded on the request, not raised
+                out.append(Response(None, self.name, error=f"{type(exc).__name__}: {exc}"))
+        return out
+
     def score(self, prompts: list[str], responses: list[str]) -> list[Response]:
         if not self.can_score:
             raise BackendError(f"{self.name} is a generator; use a sequence-classification "

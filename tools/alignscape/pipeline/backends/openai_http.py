@@ -44,7 +44,10 @@ class OpenAIBackend(Backend):
             headers=headers, timeout=httpx.Timeout(float(timeout), connect=min(10.0, timeout)),
             limits=httpx.Limits(max_connections=self.concurrency,
                                 max_keepalive_connections=self.concurrency))
-        self.name = f"openai:{model or 'server-default'}@{base_url}"
+        # The backend's identity, not its address: a run resumed against another address of
+        # the same server keeps one judge name in its dataset.
+        self.name = f"openai:{model or 'server-default'}"
+        self.base_url = base_url
 
     def generate(self, requests: list[Request]) -> list[Response]:
         if len(requests) <= 1 or self.concurrency == 1:

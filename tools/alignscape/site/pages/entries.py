@@ -1,12 +1,21 @@
-"""The entries: their index and a page per entry (its pipeline stage by stage, the evidence,
-the trade-off profile, lineage, references and the runnable reference pipeline)."""
+"""The entries: their index and a page per entry. An entry page opens with a header card (short
+name, paper title, year and venue, paper/code/data/model buttons, the three stages with the
+entry's choices, trade-off chips, compare and cite), followed by the stage-by-stage table, the
+paper's own experiments, the trade-off profile with every rule behind each level, measurements
+that bear on its judge, similar entries (drawn in the browser from data/index.json), lineage,
+references, "cite this entry" and the run command with links to each stage's source line."""
 
 from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
 
 from alignscape.model import Entry
 from alignscape.site.context import GenerateReport, PageContext
 from alignscape.site.errors import SiteError
-from alignscape.site.links import Links
+from alignscape.site.history import entry_dates
+from alignscape.site.links import Links, explorer_href, option_explorer_href
+from alignscape.site.measurements import copy_figures, judge_measurements
 from alignscape.site.safety import safe_url
 
 STAGE_DETAIL_FIELDS = {
@@ -14,20 +23,33 @@ STAGE_DETAIL_FIELDS = {
     "evaluation": (("aspects", "Aspects judged"), ("judge_models", "Judge models")),
     "instantiation": (("size", "Size"),),
 }
+# Buttons of the header card, in this order; other links are listed under "Links".
+BUTTONS = (("paper", "Paper"), ("code", "Code"), ("data", "Data"), ("model", "Model"),
+           ("models", "Models"), ("project", "Project"), ("demo", "Demo"))
+DESCRIPTION_CHARS = 155
+# The sample prompts in the repository that the printed run command reads.
+EXAMPLE_PROMPTS = "examples/prompts.jsonl"
+# The backend of the offline command: a labelled scorer, not a model (site/runnable.py).
+OFFLINE_BACKEND = "heuristic"
 
 
 def build(ctx: PageContext) -> None:
-    entries = sorted(ctx.catalog, key=lambda e: e.name.lower())
-    ctx.render("entries/index.md", "entries_index.md.j2", entries=entries)
+    entries = sorted(ctx.catalog, key=lambda e: e.label.lower())
+    ctx.render("entries/index.md", "entries_index.md.j2", entries=entries,
+               explorer_href=explorer_href)
     linker = pipeline_linker(ctx.report)
+    dates = entry_dates(ctx.catalog)
+    measurements = judge_measurements(ctx.catalog.root)
+    copy_figures(ctx.catalog.root, ctx.paths.docs, measurements)
     step = max(len(entries) // 10, 500)
     for i, entry in enumerate(entries, 1):
-        ctx.render(f"entries/{entry.id}.md", "entry.md.j2", **entry_context(ctx, entry, linker))
+        ctx.render(f"entries/{entry.id}.md", "entry.md.j2",
+                   **entry_context(ctx, entry, linker, dates.get(entry.source), measurements))
         if i % step == 0 and i < len(entries):
             ctx.progress(f"  entry pages: {i}/{len(entries)}")
 
 
-def entry_context(ctx: PageContext, entry: Entry, linker) -> dict:
+def entry_context(ctx: PageContext, entry: Entry, linker, dates=None, measurements=None) -> dict:
     catalog = ctx.catalog
     pipeline = None
     if linker is not None:
@@ -36,39 +58,112 @@ def entry_context(ctx: PageContext, entry: Entry, linker) -> dict:
         except Exception as exc:  # their bug must not hide which entry it hit
             raise SiteError(f"{entry.source}: the pipeline links for {entry.id!r} failed: "
                             f"{type(exc).__name__}: {exc}") from exc
-        pipeline = pipeline_view(pipeline, ctx.links)
+        pipeline = pipeline_view(pipeline, ctx.links, entry)
     references = [(key, catalog.reference(key)) for key in entry.citations]
+    main_ref = catalog.reference(entry.cite)
+    profile = ctx.profiles[entry.id]
+    links = [(name, url) for name, url in entry.links.items() if safe_url(url)]
+    buttons = [(label, url) for key, label in BUTTONS for name, url in links if name == key]
+    site_url = str(ctx.config.get("site_url") or "").rstrip("/")
+    judge = measurements if measurements and _uses_llm_judge(entry) else None
     return {
         "entry": entry,
+        "description": description(entry),
+        "search_tags": search_tags(entry),
         "stage_rows": stage_rows(ctx, entry),
-        "profile": ctx.profiles[entry.id],
+        "stage_cards": stage_cards(ctx, entry),
+        "experiment_rows": experiment_rows(ctx, entry),
+        "profile": profile,
+        "chips": tradeoff_chips(ctx, profile),
         "references": [(k, r) for k, r in references if r is not None],
-        "bibtex": "\n\n".join(r.raw for _, r in references if r is not None and r.raw),
+        "paper_bibtex": main_ref.raw if main_ref is not None and main_ref.raw else "",
+        "record_bibtex": record_bibtex(entry, site_url, ctx.repo_url, dates),
+        "dates": dates,
         "builds_on": [catalog.entries[i] for i in entry.builds_on if i in catalog.entries],
         "built_upon_by": ctx.built_upon_by.get(entry.id, []),
         "uses_data": [catalog.entries[i] for i in entry.uses_data if i in catalog.entries],
         "used_by": ctx.used_by_data.get(entry.id, []),
         "objectives": [catalog.entries[i] for i in entry.training.get("objectives", ())
                        if i in catalog.entries],
-        "links": [(name, url) for name, url in entry.links.items() if safe_url(url)],
+        "links": links,
+        "buttons": buttons,
         "edit_url": ctx.links.edit_url(entry.source),
         "pipeline": pipeline,
+        "judge": judge,
+        "kind_href": explorer_href("../", ("kind", entry.kind)),
+        "year_href": explorer_href("../", ("year", entry.year)),
+        "compare_href": f"../side-by-side.html?ids={entry.id}",
+        "using_count": lambda option: len(ctx.using.get(option, ())),
     }
 
 
-def pipeline_view(data, links: Links) -> dict | None:
-    """What the page shows of entry_pipeline()'s answer; source paths become repository
-    links only when they are plain relative paths."""
+def description(entry: Entry) -> str:
+    """The page's meta description: what the entry is, then its summary, cut at a word."""
+    head = f"{entry.label} ({entry.kind}, {entry.year}): "
+    text = head + entry.summary
+    if len(text) <= DESCRIPTION_CHARS:
+        return text
+    cut = text[:DESCRIPTION_CHARS].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"
+
+
+def search_tags(entry: Entry) -> list[str]:
+    """What the theme's search indexes as the page's tags (its most heavily weighted field,
+    and the names alignscape-search.js puts first when one equals the query): the names people
+    type for the entry (short name, aliases, paper title, the id read as words)."""
+    tags = [entry.label, *entry.aliases, entry.name]
+    spoken = entry.id.replace("_", " ")
+    if spoken.lower() not in {t.lower() for t in tags}:
+        tags.append(spoken)
+    return list(dict.fromkeys(" ".join(t.split()) for t in tags if t.strip()))
+
+
+def _uses_llm_judge(entry: Entry) -> bool:
+    return any(o.startswith("evaluation.evaluators.llm_judge") or
+               o.startswith("evaluation.evaluators.self_judge")
+               for o in entry.options | frozenset(
+                   f"{d}.{o}" for d, opts in entry.experiment_choices.items() for o in opts))
+
+
+def record_bibtex(entry: Entry, site_url: str, repo_url: str, dates) -> str:
+    """A BibTeX record for the alignscape entry itself (the classification, not the paper)."""
+    def braced(text: str) -> str:
+        return re.sub(r"[{}\\]", "", " ".join(str(text).split()))
+    year = (dates or {}).get("modified") or (dates or {}).get("added")
+    year = (year or datetime.now(UTC).strftime("%Y"))[:4]
+    url = (f"{site_url}/entries/{entry.id}.html" if site_url
+           else f"{repo_url}/blob/main/{entry.source}")
+    key = "alignscape_" + re.sub(r"[^A-Za-z0-9_]", "_", entry.id)
+    tex_id = braced(entry.id).replace("_", "\\_")
+    return "\n".join([
+        f"@misc{{{key},",
+        f"  title        = {{{{{braced(entry.label)}}} in alignscape: the classification of "
+        f"its alignment-data pipeline}},",
+        "  author       = {{alignscape contributors}},",
+        f"  year         = {{{year}}},",
+        f"  howpublished = {{\\url{{{url}}}}},",
+        f"  note         = {{Catalog entry \\texttt{{{tex_id}}}, classifying "
+        f"{braced(entry.cite)}}}",
+        "}"])
+
+
+def pipeline_view(data, links: Links, entry: Entry | None = None) -> dict | None:
+    """What the page shows of entry_pipeline()'s answer: the run command as it works when
+    typed, and per option the function implementing it, linked to its source line when the
+    source is a plain relative path."""
     if not isinstance(data, dict) or not data.get("command"):
         return None
     stages = []
     for stage in data.get("stages") or ():
         source = str(stage.get("source") or "")
+        line = stage.get("line")
         stages.append({
             "stage": str(stage.get("stage", "")), "option": str(stage.get("option", "")),
             "dimension": str(stage.get("dimension", "")),
-            "module": str(stage.get("module", "")), "source": source,
-            "href": links.source_url(source)})
+            "module": str(stage.get("module", "")),
+            "function": str(stage.get("function") or ""), "source": source,
+            "line": line if isinstance(line, int) else None,
+            "href": links.source_url(source, line)})
     descriptive = [{"stage": str(d.get("stage", "")), "option": str(d.get("option", "")),
                     "dimension": str(d.get("dimension", "")), "note": str(d.get("note", ""))}
                    for d in data.get("descriptive") or ()]
@@ -78,8 +173,111 @@ def pipeline_view(data, links: Links) -> dict | None:
         by_stage.setdefault(stage["stage"], []).append(stage)
     for stage in not_applicable:
         by_stage.setdefault(stage, [])
-    return {"command": str(data["command"]), "by_stage": by_stage,
-            "descriptive": descriptive, "not_applicable": not_applicable}
+    commands = run_commands(entry, stages) if entry is not None else {}
+    return {"command": commands.get("run") or str(data["command"]), "by_stage": by_stage,
+            "descriptive": descriptive, "not_applicable": not_applicable, **commands}
+
+
+def run_commands(entry: Entry, stages: list[dict]) -> dict:
+    """The commands an entry page prints, each working as typed from the repository's root.
+
+    `recipe` prints the entry's recipe (offline, always). `run` runs the pipeline over the
+    example prompts: offline with the heuristic scorer when no stage has to write text,
+    otherwise naming the backend flags of an OpenAI-compatible server (a local vLLM or
+    llama.cpp) and the model names a stage needs. `input_only` marks a recipe that judges
+    nothing itself, so it pairs only verdicts its input already holds."""
+    from alignscape.site.runnable import extra_settings, needs_text_model, pairs_from_input_only
+
+    base = [f"alignscape run {entry.id}", f"--prompts {EXAMPLE_PROMPTS}",
+            f"--out runs/{entry.id}"]
+    generating = needs_text_model(entry, stages)
+    if generating is None:
+        run = [*base, f"--backend {OFFLINE_BACKEND}", *extra_settings(stages)]
+    else:
+        run = [*base, "--backend openai:MODEL", "--base-url http://127.0.0.1:8000/v1",
+               "--role reward=heuristic"]
+        if any(s["option"] == "multi_model_pool" for s in stages):
+            run.append("--role-model pool=MODEL_A,MODEL_B")
+        run += extra_settings(stages)
+    return {"run": " ".join([*run, "--restart"]), "offline": generating is None,
+            "generating": generating, "input_only": pairs_from_input_only(entry, stages),
+            "recipe": f"alignscape run {entry.id} --print-recipe",
+            "prompts": EXAMPLE_PROMPTS}
+
+
+def stage_cards(ctx: PageContext, entry: Entry) -> list[dict]:
+    """The header card's three stages: the options chosen (each linking to the explorer
+    filtered by it), or why the stage is left to the data or does not apply."""
+    cards = []
+    for group in ctx.catalog.taxonomy.stages:
+        options = []
+        for dim in group.dimensions:
+            for option in entry.choices.get(dim.qualified, ()):
+                qualified = f"{dim.qualified}.{option}"
+                options.append({"label": ctx.links.option_label(qualified),
+                                "dimension": dim.label,
+                                "href": option_explorer_href(qualified, "../")})
+        cards.append({"id": group.id, "label": group.label, "options": options,
+                      "open": entry.open_stages.get(group.id),
+                      "not_applicable": entry.not_applicable(group.id),
+                      "href": f"../taxonomy/{group.id}.html"})
+    return cards
+
+
+def experiment_rows(ctx: PageContext, entry: Entry) -> list[dict]:
+    """What the paper's own experiments used (experiments:), by dimension, apart from what
+    the method prescribes."""
+    rows = []
+    for qualified, options in entry.experiment_choices.items():
+        dim = ctx.catalog.taxonomy.dimensions.get(qualified)
+        if dim is None or dim.derived_from:
+            continue
+        rows.append({"dimension": dim, "options": [
+            {"label": ctx.links.option_label(f"{qualified}.{o}"),
+             "href": option_explorer_href(f"{qualified}.{o}", "../")} for o in options]})
+    return rows
+
+
+def tradeoff_chips(ctx: PageContext, profile: dict) -> list[dict]:
+    """One chip per trade-off dimension: its level, whether that is the better or worse end
+    of the scale for this dimension, and the reason in words (shown on hover and in text)."""
+    tradeoffs = ctx.catalog.tradeoffs
+    levels = list(tradeoffs.levels)
+    chips = []
+    for dim_id, ex in profile.items():
+        dim = tradeoffs.dimensions[dim_id]
+        if ex.level:
+            rank = levels.index(ex.level)
+            goodness = rank if dim.better == "higher" else len(levels) - 1 - rank
+            verdict = ("better" if goodness == len(levels) - 1 else
+                       "worse" if goodness == 0 else "middle")
+        else:
+            verdict = "data" if ex.source == "set_by_data" else "unknown"
+        chips.append({"id": dim_id, "label": dim.label, "level": ex.level,
+                      "source": ex.source, "verdict": verdict,
+                      "reason": level_reason(ctx, dim_id, ex),
+                      "href": explorer_href("../", (f"tradeoff.{dim_id}", ex.level or "none"))})
+    return chips
+
+
+def level_reason(ctx: PageContext, dim_id: str, ex) -> str:
+    """Why the level is what it is, in one sentence a reader can follow."""
+    tradeoffs = ctx.catalog.tradeoffs
+    label = ctx.links.option_label
+    if ex.source == "override":
+        derived = f" (the rules would give {ex.derived_level})" if ex.derived_level else ""
+        return f"Set by this entry's paper{derived}: {ex.override_why}"
+    if ex.source == "aggregate":
+        parts = ", ".join(f"{tradeoffs.dimensions[c].label.lower()} {lvl or 'not determined'}"
+                          for c, lvl in ex.components.items())
+        return f"The worst of its components: {parts}."
+    if ex.source == "set_by_data":
+        return f"Set by the data: {ex.reason}."
+    if ex.source == "unknown":
+        return f"Not determined: {ex.reason}."
+    rules = "; ".join(f"{label(e.option)} → {e.level}" for e in ex.implied_by)
+    shifts = "; ".join(f"{label(e.option)} {e.shift:+d}" for e in ex.shifted_by)
+    return f"Derived from {rules}" + (f", shifted by {shifts}" if shifts else "") + "."
 
 
 def stage_rows(ctx: PageContext, entry: Entry) -> list[dict]:
@@ -103,10 +301,11 @@ def stage_rows(ctx: PageContext, entry: Entry) -> list[dict]:
                 value = ", ".join(str(v) for v in value)
             details.append((label, str(value)))
         not_applicable = entry.not_applicable(group.id) if group.kind == "stage" else None
-        if not (choices or details or not_applicable):
+        left_open = entry.open_stages.get(group.id) if group.kind == "stage" else None
+        if not (choices or details or not_applicable or left_open):
             continue
         rows.append({"group": group, "choices": choices, "details": details,
-                     "not_applicable": not_applicable,
+                     "not_applicable": not_applicable, "open": left_open,
                      "evidence": data.get("evidence"), "confidence": data.get("confidence")})
     return rows
 

@@ -1,66 +1,172 @@
-"""The graphs: lineage, design space and trade-offs, each as a static SVG on its page and as
-Cytoscape JSON (data/graphs/<slug>.json) for the interactive view, and their index."""
+"""The graphs, each drawn so that it reads and each with a text or table alternative:
+
+* lineage: a timeline (years on an axis, short names as labels) drawn interactively from
+  data/graphs/lineage.json, a static SVG without JavaScript, and a table of who builds on whom;
+* design space: heat maps (options by year, options against options) whose cells count entries
+  and link to the explorer filtered by exactly those entries; the tables are the heat maps;
+* trade-off scatter: two trade-off dimensions against each other for the entries an explorer
+  expression selects, with the Pareto front (computed in the browser from data/index.json the
+  way `alignscape pareto` does, and for a default pair here, for readers without JavaScript);
+* trade-off rules: design choices linked to the dimensions they move, with a table of the
+  same links.
+
+None of them captures the page's scroll: zooming needs a modifier key or the zoom buttons.
+"""
 
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 
 from markupsafe import Markup
 
-from alignscape.graphs import design_space_graph, lineage_graph, tradeoff_graph, view
+from alignscape.graphs import lineage_graph, tradeoff_graph, view
+from alignscape.graphs.heatmaps import DEFAULT_PAIRS, option_pair, option_year
+from alignscape.model import STAGES
+from alignscape.query.analysis import pareto
 from alignscape.site.context import PageContext
 from alignscape.site.links import node_href
 
-# Past these sizes a graph drawn node by node stops being readable (and the page heavy); the
+# Past this size a graph drawn node by node stops being readable (and the page heavy); the
 # page then shows the most recent part and says so.
-DESIGN_SPACE_LIMIT = 300
 LINEAGE_LIMIT = 1500
+# The pair the scatter shows before a reader picks one (and without JavaScript).
+DEFAULT_SCATTER = ("annotation_cost", "bias_risk")
+# The pair the any-two-dimensions heat map starts with (the fixed pairs are shown anyway).
+PICKER_DEFAULT = ("evaluation.protocol", "instantiation.structure")
+# Heat-map cells are shaded in this many steps (classes asg-h0 … asg-h6).
+SHADES = 6
+
+GRAPHS = (
+    ("lineage", "Lineage timeline",
+     "Who builds on whom, on a time axis: each arrow runs from a work to one that builds on "
+     "it. Search or click a work to see its neighbourhood."),
+    ("design-space", "Design space",
+     "Heat maps of the design choices: how many entries choose each option in each year, and "
+     "how often two choices go together. Every cell opens the explorer on its entries."),
+    ("scatter", "Trade-off scatter",
+     "Two trade-off dimensions against each other, for all entries or those an explorer "
+     "expression selects, with the Pareto front."),
+    ("tradeoffs", "Trade-off rules",
+     "Design choices linked to the trade-off dimensions they move: green towards the better "
+     "end, red towards the worse end, grey to the middle."),
+)
+
+
+def nav(catalog) -> dict[str, list[str]]:
+    return {"graphs/index.md": [f"graphs/{slug}.md" for slug, _, _ in GRAPHS]}
 
 
 def build(ctx: PageContext) -> None:
-    catalog = ctx.catalog
-    recent = sorted(catalog, key=lambda e: (-e.year, e.id))
-    design_entries = recent[:DESIGN_SPACE_LIMIT]
-    lineage = lineage_graph(catalog)
-    lineage_total = lineage.number_of_nodes()
-    if lineage_total > LINEAGE_LIMIT:
-        kept = [n for n in (f"entry:{e.id}" for e in recent) if n in lineage][:LINEAGE_LIMIT]
-        lineage = lineage.subgraph(kept).copy()
-    graphs = [
-        ("lineage", "Lineage", lineage, lineage_total,
-         "Each arrow runs from a work to one that builds on it, left to right by year."),
-        ("design-space", "Design space", design_space_graph(catalog, design_entries),
-         len(catalog),
-         "Entries (inner ring, by year) linked to the stage options they choose (outer "
-         "ring, by stage)."),
-        ("tradeoffs", "Trade-offs", tradeoff_graph(catalog), None,
-         "Design choices (left) linked to the trade-off dimensions they move (right): green "
-         "edges move a dimension towards its better end, red towards its worse end, grey "
-         "to the middle."),
-    ]
-    listing = []
-    for slug, title, graph, total, about in graphs:
-        laid_out = view(graph)
-        ctx.write(f"data/graphs/{slug}.json",
-                  json.dumps(laid_out.cytoscape(), ensure_ascii=False, separators=(",", ":")))
-        svg = Markup(laid_out.svg(title, link=lambda d: node_href(d, "../")))
-        ctx.render(f"graphs/{slug}.md", "graph.md.j2", slug=slug, title=title,
-                   about=about, svg=svg, nodes=graph.number_of_nodes(),
-                   edges=graph.number_of_edges(), shown_note=_shown_note(slug, graph, total))
-        listing.append({"slug": slug, "title": title, "about": about,
-                        "nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()})
+    about = {slug: (title, text) for slug, title, text in GRAPHS}
+    counts = {}
+    counts["lineage"] = _lineage(ctx, *about["lineage"])
+    counts["design-space"] = _design_space(ctx, *about["design-space"])
+    counts["scatter"] = _scatter(ctx, *about["scatter"])
+    counts["tradeoffs"] = _tradeoffs(ctx, *about["tradeoffs"])
+    listing = [{"slug": slug, "title": title, "about": text, "size": counts[slug]}
+               for slug, title, text in GRAPHS]
     ctx.render("graphs/index.md", "graphs_index.md.j2", graphs=listing)
 
 
-def _shown_note(slug: str, graph, total: int | None) -> str | None:
-    """What the page says when it shows only part of a large graph."""
-    if total is None:
-        return None
-    entry_nodes = sum(1 for _, d in graph.nodes(data=True) if d.get("type") == "entry")
-    if slug == "design-space" and entry_nodes < total:
-        return (f"Showing the {entry_nodes} most recent of {total} entries; use "
-                "the explorer to look at any subset.")
-    if slug == "lineage" and graph.number_of_nodes() < total:
-        return (f"Showing {graph.number_of_nodes()} of the {total} entries with "
-                "lineage, the most recent first.")
-    return None
+def _write_graph(ctx: PageContext, slug: str, laid_out) -> None:
+    ctx.write(f"data/graphs/{slug}.json",
+              json.dumps(laid_out.cytoscape(), ensure_ascii=False, separators=(",", ":")))
+
+
+def _lineage(ctx: PageContext, title: str, about: str) -> str:
+    catalog = ctx.catalog
+    graph = lineage_graph(catalog)
+    total = graph.number_of_nodes()
+    note = None
+    if total > LINEAGE_LIMIT:
+        recent = sorted(catalog, key=lambda e: (-e.year, e.id))
+        kept = [n for n in (f"entry:{e.id}" for e in recent) if n in graph][:LINEAGE_LIMIT]
+        graph = graph.subgraph(kept).copy()
+        note = (f"Showing {graph.number_of_nodes()} of the {total} entries with lineage, the "
+                "most recent first.")
+    laid_out = view(graph)
+    _write_graph(ctx, "lineage", laid_out)
+    svg = Markup(laid_out.svg(title, link=lambda d: node_href(d, "../")))
+    rows = []
+    for node in sorted(graph, key=lambda n: (graph.nodes[n]["year"],
+                                             graph.nodes[n]["label"].lower())):
+        entry = catalog.entries[graph.nodes[node]["entry"]]
+        rows.append({
+            "entry": entry,
+            "parents": [catalog.entries[graph.nodes[p]["entry"]]
+                        for p in sorted(graph.predecessors(node))],
+            "children": [catalog.entries[graph.nodes[c]["entry"]]
+                         for c in sorted(graph.successors(node))]})
+    years = sorted({graph.nodes[n]["year"] for n in graph})
+    ctx.render("graphs/lineage.md", "graph_lineage.md.j2", title=title, about=about, svg=svg,
+               nodes=graph.number_of_nodes(), edges=graph.number_of_edges(), note=note,
+               rows=rows, years=years)
+    return f"{graph.number_of_nodes()} works, {graph.number_of_edges()} links"
+
+
+def shade(count: int, peak: int) -> int:
+    if count <= 0 or peak <= 0:
+        return 0
+    return max(1, min(SHADES, -(-count * SHADES // peak)))
+
+
+def _design_space(ctx: PageContext, title: str, about: str) -> str:
+    catalog = ctx.catalog
+    stages = [g for g in catalog.taxonomy.groups if g.id in STAGES]
+    by_year = [option_year(catalog, g.id) for g in stages]
+    pairs = [option_pair(catalog, a, b) for a, b in DEFAULT_PAIRS
+             if a in catalog.taxonomy.dimensions and b in catalog.taxonomy.dimensions]
+    groups = {g.id: g.label for g in catalog.taxonomy.groups}
+    dims = [{"id": d.qualified, "label": f"{groups.get(d.group, d.group)}: {d.label}"}
+            for d in catalog.taxonomy.dimensions.values()]
+    ctx.render("graphs/design-space.md", "graph_design_space.md.j2", title=title,
+               about=about, by_year=by_year, pairs=pairs, shade=shade, dims=dims,
+               default_pair=PICKER_DEFAULT, count=len(catalog))
+    return f"{len(by_year) + len(pairs)} heat maps"
+
+
+def _scatter(ctx: PageContext, title: str, about: str) -> str:
+    catalog = ctx.catalog
+    tradeoffs = catalog.tradeoffs
+    x_dim, y_dim = (d for d in DEFAULT_SCATTER)
+    if x_dim not in tradeoffs.dimensions or y_dim not in tradeoffs.dimensions:
+        x_dim, y_dim = list(tradeoffs.dimensions)[:2]
+    index = {"tradeoffs": {"levels": list(tradeoffs.levels),
+                           "dimensions": [{"id": d.id, "better": d.better}
+                                          for d in tradeoffs.dimensions.values()]}}
+    rows = [{"id": e.id, "tradeoffs": {d: ctx.profiles[e.id][d].level
+                                       for d in (x_dim, y_dim)}}
+            for e in sorted(catalog, key=lambda e: e.label.lower())]
+    front = pareto(index, rows, [x_dim, y_dim])
+    grid = defaultdict(int)
+    for row in rows:
+        grid[row["tradeoffs"][x_dim], row["tradeoffs"][y_dim]] += 1
+    on_front = {(r["tradeoffs"][x_dim], r["tradeoffs"][y_dim]) for r in front.rows}
+    ctx.render("graphs/scatter.md", "graph_scatter.md.j2", title=title, about=about,
+               x=tradeoffs.dimensions[x_dim], y=tradeoffs.dimensions[y_dim],
+               x_levels=ctx.links.level_order(x_dim)[::-1],
+               y_levels=ctx.links.level_order(y_dim),
+               grid=grid, on_front=on_front,
+               front=[catalog.entries[r["id"]] for r in front.rows],
+               excluded=len(front.excluded), considered=front.considered,
+               dimensions=list(tradeoffs.dimensions.values()))
+    return f"{len(tradeoffs.dimensions)} dimensions"
+
+
+def _tradeoffs(ctx: PageContext, title: str, about: str) -> str:
+    catalog = ctx.catalog
+    graph = tradeoff_graph(catalog)
+    laid_out = view(graph)
+    _write_graph(ctx, "tradeoffs", laid_out)
+    svg = Markup(laid_out.svg(title, link=lambda d: node_href(d, "../")))
+    moves = defaultdict(list)
+    for u, v, data in graph.edges(data=True):
+        moves[graph.nodes[u]["option"]].append((graph.nodes[v]["tradeoff"], data["sign"],
+                                                data["effect"]))
+    options = sorted(moves, key=lambda o: (STAGES.index(o.split(".")[0])
+                                           if o.split(".")[0] in STAGES else 9, o))
+    ctx.render("graphs/tradeoffs.md", "graph_tradeoffs.md.j2", title=title, about=about,
+               svg=svg, nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),
+               options=options, moves=moves)
+    return f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links"

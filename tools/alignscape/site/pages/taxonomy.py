@@ -1,11 +1,17 @@
-"""The taxonomy: an index of its groups and a page per group, an anchor per option listing
-the entries that choose it and the trade-off rules attached to it."""
+"""The taxonomy: an index of its groups and a page per group, an anchor per option with the
+trade-off rules attached to it (their conditions and ids), how many entries choose it (a link
+to the explorer filtered by it) and the most recent few of them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from alignscape.graphs.heatmaps import option_expr
 from alignscape.site.context import PageContext
+
+# An option lists this many of its entries (the most recent) and links to the explorer for
+# all of them, so a page stays short however large the catalog grows.
+SHOWN = 8
 
 
 def build(ctx: PageContext) -> None:
@@ -15,9 +21,11 @@ def build(ctx: PageContext) -> None:
         effects[effect.option].append(effect)
     ctx.render("taxonomy/index.md", "taxonomy_index.md.j2", groups=taxonomy.groups,
                using=ctx.using)
+    recent = {option: sorted(users, key=lambda e: (-e.year, e.label.lower()))[:SHOWN]
+              for option, users in ctx.using.items()}
     for group in taxonomy.groups:
         ctx.render(f"taxonomy/{group.id}.md", "taxonomy_group.md.j2", group=group,
-                   using=ctx.using, effects=effects)
+                   using=ctx.using, effects=effects, recent=recent, option_expr=option_expr)
 
 
 def nav(catalog) -> dict[str, list[str]]:

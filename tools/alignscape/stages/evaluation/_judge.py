@@ -43,6 +43,17 @@ JUDGE_PARAMS = {
                   choices=("sentence", "token")),
     "aspect": Param(str, None, "rate this one aspect instead of overall quality"),
     "aspects": Param(list, None, "rate each aspect separately (multi-aspect)", items=str),
+    "rubric_field": Param(str, "rubric", "record field holding the prompt's own rubric or "
+                          "checklist (rubric_checklist)"),
+    "checklist": Param(list, None, "criteria for records without their own rubric: strings "
+                       "or {criterion, weight} (rubric_checklist)", items=(str, dict)),
+    "classes": Param(list, ["comply", "refuse", "partial"], "classes a categorical judge "
+                     "chooses from (categorical_label)", items=str),
+    "class_definitions": Param(dict, None, "one-line definition per class shown to the judge "
+                               "(categorical_label; null: built-in ones for comply, refuse, "
+                               "partial)"),
+    "class_scores": Param(dict, None, "score of each class, e.g. {comply: 1, partial: 0.5, "
+                          "refuse: 0} (categorical_label; null: the label only, no score)"),
 }
 
 

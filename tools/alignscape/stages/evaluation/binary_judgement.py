@@ -35,7 +35,7 @@ def judge(records, ctx, role, config):
     for (record, cand), (raw, label, error) in zip(jobs, results, strict=True):
         cand["label"] = label
         cand.setdefault("labels_by_judge", {})[name] = label
-        set_score(cand, f"{name}|binary", None if label is None else float(label))
+        set_score(cand, f"{name}|binary", None if label is None else float(label), binary=True)
         log(record, judge=name, protocol="binary_judgement", candidate=cand["id"], raw=raw,
             parsed=label, error=error)
 

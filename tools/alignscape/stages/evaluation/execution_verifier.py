@@ -42,7 +42,7 @@ def execution_verifier(records, config, ctx):
     for (record, cand), out in zip(jobs, outcomes, strict=True):
         cand["verified"] = out.passed
         cand["execution"] = {"status": out.status, "detail": out.detail}
-        set_score(cand, "execution", float(out.passed))
+        set_score(cand, "execution", float(out.passed), binary=True)
         log(record, judge="execution", protocol="binary_judgement", candidate=cand["id"],
             raw=out.detail or None, parsed=out.passed, status=out.status)
     return records

@@ -1,7 +1,7 @@
 """Model judges: a model playing a backend role runs the configured judgement protocols.
 
-* llm_judge - a general model (role ``judge``) rates, compares, ranks, labels, critiques or
-  corrects candidates;
+* llm_judge - a general model (role ``judge``) rates, compares, ranks, labels, classifies,
+  checks against rubrics, critiques or corrects candidates;
 * self_judgement - the policy judges its own candidates (Self-Rewarding; role ``policy``,
   default an additive 0-5 rating scale);
 * constitution_guided - the judge applies a written list of principles (Constitutional AI's
@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from alignscape.stages.evaluation import (
     binary_judgement,
+    categorical_label,
     correction,
     critique,
     granularity,
@@ -27,6 +28,7 @@ from alignscape.stages.evaluation import (
     multi_aspect,
     pairwise_comparison,
     pointwise_rating,
+    rubric_checklist,
 )
 from alignscape.stages.evaluation._judge import protocol_params
 from alignscape.stages.registry import Param, stage
@@ -34,7 +36,7 @@ from alignscape.stages.registry import Param, stage
 # Protocol name -> judge(records, ctx, role, config), from the registered protocol stages.
 PROTOCOLS = {m.OPTION.rsplit(".", 1)[1]: m.judge for m in (
     pointwise_rating, pairwise_comparison, listwise_ranking, binary_judgement, critique,
-    correction)}
+    correction, rubric_checklist, categorical_label)}
 GRANULARITY = {"step": granularity.judge_steps, "atomic": granularity.judge_atoms,
                "token": granularity.judge_atoms}
 CONSTITUTION = [

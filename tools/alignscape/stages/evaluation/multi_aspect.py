@@ -22,8 +22,13 @@ def judge(records, ctx, role, config):
     name = judge_name(ctx, role, config)
     for record in records:
         for cand in candidates(record):
-            vals = [v for v in (cand.get("aspects") or {}).values() if v is not None]
-            set_score(cand, f"{name}|aspects", sum(vals) / len(vals) if vals else None)
+            aspects = cand.get("aspects") or {}
+            vals = list(aspects.values())
+            # Completeness: a mean over fewer aspects than the rivals' is not comparable.
+            if None in vals:
+                cand["incomplete_aspects"] = sorted(k for k, v in aspects.items() if v is None)
+            set_score(cand, f"{name}|aspects", sum(vals) / len(vals)
+                      if vals and None not in vals else None)
 
 
 

@@ -42,14 +42,15 @@ def combine(first: str | None, second: str | None) -> dict:
     """Position swapping (MT-Bench, RLAIF): the verdicts of the (a, b) order and of the
     swapped order, already mapped back to a/b ('a', 'b', 'tie' or None). Both agree -> that
     verdict; they disagree -> "tie" with ``consistent: false`` (the judge followed the
-    position, not the content); one unparseable -> the other, ``consistent: null``; both
-    unparseable -> None. Returns {winner, consistent, p_a}."""
+    position, not the content); one unparseable -> the other, ``consistent: null``,
+    ``incomplete: true``; both unparseable -> None. Returns {winner, consistent, p_a}."""
     known = [v for v in (first, second) if v is not None]
     if not known:
         return {"winner": None, "consistent": None, "p_a": None}
     p_a = sum({"a": 1.0, "b": 0.0, "tie": 0.5}[v] for v in known) / len(known)
     if len(known) == 1:
-        return {"winner": known[0], "consistent": None, "p_a": p_a}
+        # Completeness: flagged (``incomplete``), and so is every pair made from it.
+        return {"winner": known[0], "consistent": None, "p_a": p_a, "incomplete": True}
     if first == second:
         return {"winner": first, "consistent": True, "p_a": p_a}
     return {"winner": "tie", "consistent": False, "p_a": p_a}
@@ -120,6 +121,8 @@ def _by_text(records, ctx, role, config, name, todo):
     for i in range(len(todo)):
         got = verdicts.get(i, [])
         merged = combine(*got) if len(got) == 2 else combine(got[0] if got else None, None)
+        if not both:
+            merged.pop("incomplete", None)  # one order was all that was asked for
         out.append({**merged, "orders": len(got)})
     return out
 

@@ -82,6 +82,6 @@ def rule_verifier(record, config, ctx):
     for cand in candidates(record):
         ok, why = verify(record, cand["text"], config)
         cand["verified"] = ok
-        set_score(cand, name, None if ok is None else float(ok))
+        set_score(cand, name, None if ok is None else float(ok), binary=True)
         log(record, judge=name, protocol="binary_judgement", candidate=cand["id"],
             raw=None, parsed=ok, error=why if ok is None else None, reason=why)

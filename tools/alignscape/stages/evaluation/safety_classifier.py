@@ -46,7 +46,7 @@ def safety_classifier(records, config, ctx):
                  for _, c in jobs]
     for (record, cand), (unsafe, error, judge) in zip(jobs, flags, strict=True):
         cand["unsafe"] = unsafe
-        set_score(cand, "safety", None if unsafe is None else float(not unsafe))
+        set_score(cand, "safety", None if unsafe is None else float(not unsafe), binary=True)
         log(record, judge=judge, protocol="binary_judgement", candidate=cand["id"], raw=None,
             parsed=unsafe, error=error)
     return records

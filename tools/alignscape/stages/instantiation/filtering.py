@@ -197,3 +197,30 @@ def length_filter(record, config, ctx):
         n_words = {cid: max(1, len(words(c["text"] or ""))) for cid, c in by_id(record).items()}
         record["pairs"] = [p for p in record["pairs"]
                            if n_words[p["chosen"]] <= ratio * n_words[p["rejected"]]]
+
+
+@stage("instantiation.filtering.zero_variance_group_filter", per_record=True, params={
+    "tolerance": Param(float, 0.0, "scores whose spread (max - min) is at most this count as "
+                       "all equal"),
+    "min_size": Param(int, 2, "a group with fewer scored candidates than this carries no "
+                      "group-relative signal either and is dropped too")})
+def zero_variance_group_filter(record, config, ctx):
+    """Zero-variance group filter (DAPO's dynamic sampling): when the scores of a record's
+    usable candidates are all equal (every answer right, or every one wrong), their
+    group-relative advantages are all zero and the group teaches nothing, so every usable
+    candidate of the record is excluded, with the reason; ``record['zero_variance']`` is
+    true for such a record (a trainer that re-samples reads it). Unscored candidates are not
+    counted, but go with their group when it is dropped."""
+    usable = candidates(record)
+    values = [s for s in map(score_of, usable) if s is not None]
+    if len(values) < max(1, config["min_size"]):
+        why = f"{len(values)} scored candidate{'s' if len(values) != 1 else ''}, fewer than " \
+              f"{config['min_size']}"
+    elif max(values) - min(values) <= config["tolerance"]:
+        why = f"all {len(values)} scores equal ({values[0]:g})"
+    else:
+        record["zero_variance"] = False
+        return
+    record["zero_variance"] = True
+    for cand in usable:
+        cand["excluded"] = f"zero_variance_group_filter: {why}"

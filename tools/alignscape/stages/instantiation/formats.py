@@ -22,7 +22,14 @@ STYLE = {"style": Param(str, None, "TRL style: standard strings or conversationa
 
 
 def prompt_value(record: dict, config: dict):
+    """The prompt column: conversational style writes every turn of a conversation prompt
+    (TRL conversational prompt), else the prompt as one user turn; standard writes the string.
+    (The runner switches a run whose input holds conversations to conversational, so no turn
+    is lost.)"""
     if config.get("style", "standard") == "conversational":
+        msgs = record.get("messages")
+        if msgs:
+            return [{"role": m["role"], "content": m["content"]} for m in msgs]
         return [{"role": "user", "content": record["prompt"]}]
     return record["prompt"]
 
@@ -41,7 +48,9 @@ def provenance(record: dict, ctx, cands: list[dict], **extra) -> str:
         "backends": ctx.describe() if hasattr(ctx, "describe") else {},
         "prompt_origin": record.get("prompt_origin"),
         "candidates": [{k: c.get(k) for k in ("id", "model", "origin", "decoding", "score",
-                                              "scores", "aspects", "verified", "parent")
+                                              "scores", "aspects", "verified", "parent",
+                                              "finish_reason", "truncated", "incomplete",
+                                              "incomplete_aspects")
                         if c.get(k) is not None} for c in cands],
         "judges": judges, **extra}, ensure_ascii=False, sort_keys=True, default=str)
 
@@ -104,7 +113,8 @@ def pairwise(record, config, ctx):
             "chosen_model": chosen.get("model"), "rejected_model": rejected.get("model"),
             **p.get("columns", {}),
             "provenance": provenance(record, ctx, [chosen, rejected], rule=p.get("rule"),
-                                     pair_judge=p.get("judge"))})
+                                     pair_judge=p.get("judge"),
+                                     **({"incomplete": True} if p.get("incomplete") else {}))})
     return out
 
 

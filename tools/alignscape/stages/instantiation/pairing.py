@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import itertools
 
-from alignscape.stages.base import by_id, candidates, rng, score_of
+from alignscape.stages.base import binary_scored, by_id, candidates, rng, score_of
 from alignscape.stages.registry import Param, stage
 
 TIES = {"ties": Param(str, "drop", "drop or keep pairs of equally judged candidates",
@@ -28,9 +28,11 @@ def pair(better: dict, worse: dict, rule: str) -> dict:
     sb, sw = score_of(better), score_of(worse)
     if sb is not None and sw is not None and sw > sb:
         better, worse, sb, sw = worse, better, sw, sb
-    margin = sb - sw if sb is not None and sw is not None else None
+    diff = sb - sw if sb is not None and sw is not None else None
+    # Two yes/no verdicts differ by 1.0 or not at all: no margin, only the order.
+    margin = None if binary_scored(better) and binary_scored(worse) else diff
     return {"chosen": better["id"], "rejected": worse["id"], "margin": margin,
-            "tie": margin == 0, "rule": rule}
+            "tie": diff == 0, "rule": rule}
 
 
 def unscored(chosen: dict, rejected: dict) -> dict:
@@ -90,9 +92,16 @@ def given_pairs(record, config, ctx):
             continue
         win, lose = (comp["b"], comp["a"]) if comp["winner"] == "b" else (comp["a"], comp["b"])
         p_a = comp.get("p_a")
-        margin = abs(p_a - 0.5) * 2 if p_a is not None else None
-        out.append({"chosen": win, "rejected": lose, "margin": margin,
-                    "tie": comp["winner"] == "tie", "judge": comp.get("judge")})
+        # A strength only where there is one: a judge's single verdict (one order, or two
+        # scores compared) would always give 1.0, so it gets none; two orders that may
+        # disagree, or an imported strength, do.
+        single = comp.get("orders") is not None and comp["orders"] < 2
+        margin = abs(p_a - 0.5) * 2 if p_a is not None and not single else None
+        made = {"chosen": win, "rejected": lose, "margin": margin,
+                "tie": comp["winner"] == "tie", "judge": comp.get("judge")}
+        if comp.get("incomplete"):
+            made["incomplete"] = True
+        out.append(made)
     return out
 
 
