@@ -119,7 +119,8 @@ def test_a_damaged_cache_is_rebuilt(project):
     load_catalog_cached(project)
     slot = cache.slot_dir(project)
     names = ["index.marshal", "catalog.pickle", "entries.records.marshal",
-             "entries.rows.marshal", *(p.name for p in slot.glob("entries.blobs.*"))]
+             *(p.name for p in slot.glob("entries.blobs.*")),
+             *(p.name for p in slot.glob("entries.rows.*"))]
     for name in names:
         raw = (slot / name).read_bytes()
         (slot / name).write_bytes(raw[: len(raw) // 2])
@@ -209,3 +210,27 @@ def test_a_memo_of_another_shape_is_ignored(project, memo):
                  __import__("marshal").dumps({"key": "k", "taken": time.time_ns(),
                                               "files": memo}))
     assert cache._current_key(project, slot) == key
+
+
+def test_an_entry_changed_while_validating_is_not_stored_under_the_old_key(project,
+                                                                           monkeypatch):
+    """Unchanged entries come from the memo of the fingerprinted state; an entry read while
+    validating must hold what the fingerprint saw, or nothing derived from it is stored."""
+    from alignscape.catalog import validation
+
+    load(project)
+    path = project / "catalog" / "entries" / "dpo.yaml"
+    path.write_text(path.read_text().replace("kind: objective", "kind: method"))
+    real = validation.read_file
+
+    def racing(p):
+        raw = real(p)
+        return raw.replace(b"kind: method", b"kind: dataset") if p.name == "dpo.yaml" else raw
+
+    monkeypatch.setattr(validation, "read_file", racing)
+    _, hit, _ = load(project)
+    assert not hit
+    monkeypatch.setattr(validation, "read_file", real)
+    index, hit, _ = load(project)
+    assert not hit  # nothing was stored for the raced state
+    assert next(r for r in index["entries"] if r["id"] == "dpo")["kind"] == "method"

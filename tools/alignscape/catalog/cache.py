@@ -210,7 +210,8 @@ class EntryMemo:
       entries.blobs.NN.marshal    per file: the parsed data and positions, in 64 shards by file
                                   name (one edit rewrites one shard; read when an unchanged
                                   entry must be checked again, or the Catalog built)
-      entries.rows.marshal        per file: its explorer index row (read to rebuild the index)
+      entries.rows.NN.marshal     per file: its explorer index row, in the same 64 shards
+                                  (read to rebuild the index)
 
     The digests of the entry files come from the stat memo of the fingerprint (manifest), so
     an unchanged file is not even read."""
@@ -224,6 +225,7 @@ class EntryMemo:
         self.rehashed = 0
         self._code = None
         self._shards: dict[int, dict] = {}
+        self._row_shards: dict[int, dict] = {}
         self._rows = None
 
     def open(self, fingerprinted=None) -> None:
@@ -269,9 +271,17 @@ class EntryMemo:
         return blob if isinstance(blob, tuple) and len(blob) == 2 else None
 
     def rows(self) -> dict:
+        """Every stored index row: file name -> (digest, rows key, row)."""
         if self._rows is None:
-            self._rows = self._load("entries.rows.marshal")
+            self._rows = {}
+            for number in range(BLOB_SHARDS):
+                self._rows.update(self._row_shard(number))
         return self._rows
+
+    def _row_shard(self, number: int) -> dict:
+        if number not in self._row_shards:
+            self._row_shards[number] = self._load(f"entries.rows.{number:02d}.marshal")
+        return self._row_shards[number]
 
     def save(self, records: dict, new_blobs: dict) -> None:
         """Keep `records` ({"files": per entry file of this run, ...}) and the parses made
@@ -291,10 +301,17 @@ class EntryMemo:
             self._shards[number] = shard
 
     def save_rows(self, updates: dict, live: set[str]) -> None:
-        rows = {name: row for name, row in self.rows().items() if name in live}
-        rows.update(updates)
-        self._store("entries.rows.marshal", rows)
-        self._rows = rows
+        """Keep the rows computed now, in their shards; a shard written drops files that are
+        gone (a stale row is never used: its digest or rows key differs)."""
+        touched: dict[int, dict] = {}
+        for name, row in updates.items():
+            touched.setdefault(_shard(name), {})[name] = row
+        for number, rows in touched.items():
+            shard = {name: row for name, row in self._row_shard(number).items() if name in live}
+            shard.update(rows)
+            self._store(f"entries.rows.{number:02d}.marshal", shard)
+            self._row_shards[number] = shard
+        self._rows = None
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -324,10 +341,13 @@ def _fingerprinted(root: Path, slot: Path):
     return key, table, rehashed
 
 
-def _unchanged(root: Path, table: dict) -> bool:
-    """Whether every file the key covers still has the stat signature of `table` (taken before
-    validating): a second look that reads no file."""
+def _unchanged(root: Path, table: dict, labels=("catalog", "schema")) -> bool:
+    """Whether every file of the folders `labels` still has the stat signature of `table`
+    (taken before validating): a second look that reads no file. The entry files need no
+    second look: validation reports whether what it read is what the table describes."""
     for label, folder, suffixes, names in _folders(root):
+        if label not in labels:
+            continue
         try:
             with os.scandir(folder) as listing:
                 found = sorted((e for e in listing if e.name.endswith(suffixes)
@@ -394,20 +414,22 @@ class CatalogCache:
             raise CatalogInvalid(result.errors)
         return result
 
-    def _rebuild(self, key: str, table, want_catalog: bool):
-        """Validate (incrementally) and store what is derived for `key`: the index and its
-        artefacts always, the Catalog and its artefacts when asked for. Returns the result."""
+    def _rebuild(self, key: str, table, want: str):
+        """Validate (incrementally) and store what is derived for `key`: the index artefacts
+        (the query's column store) always, the index itself when `want` is "index", the
+        Catalog and its artefacts when it is "catalog". Returns (result, index)."""
         import pickle
 
         result = self._validated((key, table))
         index = result.index()
-        catalog = result.catalog if want_catalog or self.artefacts else None
+        catalog = result.catalog if want == "catalog" or self.artefacts else None
         # Store only if nothing changed while validating (contributors edit files all the time).
-        if _unchanged(self.root, table):
+        if result.consistent and _unchanged(self.root, table):
             try:
                 for name, encode in self.index_artefacts.items():
                     _write(self.slot / name, key, encode(index))
-                _write(self.slot / "index.marshal", key, marshal.dumps(index))
+                if want == "index":
+                    _write(self.slot / "index.marshal", key, marshal.dumps(index))
                 if catalog is not None:
                     for name, encode in self.artefacts.items():
                         _write(self.slot / name, key, encode(catalog))
@@ -434,7 +456,8 @@ class CatalogCache:
                 return value
             except Exception:  # whatever a damaged payload raises, the answer is to rebuild
                 pass
-        result, index = self._rebuild(key, table, want_catalog=from_index is None)
+        want = "index" if name == "index.marshal" else "catalog" if from_index is None else ""
+        result, index = self._rebuild(key, table, want)
         return from_index(index) if from_index else from_catalog(result.catalog)
 
     def index(self) -> dict:

@@ -54,6 +54,7 @@ class ValidationResult:
         self._catalog = catalog
         self._build = build
         self._index = index
+        self.consistent = False  # see _Run.consistent
         # parsed: files read and parsed; schema_checked / entry_checked: entries whose schema
         # stage / entry stage ran; rows_built: explorer index rows computed (index()).
         self.work = work or {"parsed": 0, "schema_checked": 0, "entry_checked": 0,
@@ -161,8 +162,10 @@ def _validate(root: Path, paths, memo) -> ValidationResult:
     def index() -> dict:
         return run.index(kept, scenarios)
 
-    return ValidationResult(sorted(set(findings)), None, len(files), build=build, index=index,
-                            work=checker.counts)
+    result = ValidationResult(sorted(set(findings)), None, len(files), build=build, index=index,
+                              work=checker.counts)
+    result.consistent = run.consistent and not requested
+    return result
 
 
 def _parts(path: Path) -> tuple[str, ...]:
@@ -223,6 +226,12 @@ class _Run:
         self.digests: dict = {}
         self.symlinks: set[str] = set()
         self._all_keys: str | None = None
+        # Whether what this run read is the state the memo's fingerprint describes (files it
+        # did not read come from records of that state): then what is derived from it may be
+        # stored under the fingerprint's key. A file added, removed or changed while the run
+        # read it makes it False.
+        self.consistent = memo is not None
+        self._seen: set[str] = set()
         # The schema stage depends on the generated entry schema and, for its messages, on
         # which dimensions of each group are derived; the entry stage on references.bib
         # (through _bib_signature); index rows on the taxonomy and trade-off rules.
@@ -260,6 +269,10 @@ class _Run:
                        self.source_prefix + name if in_folder else relative_to(path, self.root))
         memo_ok = (self.memo is not None and in_folder and name not in self.symlinks
                    and name in self.digests)
+        if in_folder:
+            self._seen.add(name)
+            if not memo_ok:
+                self.consistent = False
         old = self.records_before.get(name) if memo_ok else None
         known = self.digests[name] if memo_ok else None
         record = old if (old is not None and self.same_schema
@@ -280,6 +293,8 @@ class _Run:
                                               problem.code, problem.field, problem.message)]
                     return state
                 digest = _digest(raw)
+                if memo_ok and digest != known:
+                    self.consistent = False
             if old is not None and self.same_schema and old[_DIGEST] == digest:
                 record = old  # touched, not changed
             else:
@@ -335,7 +350,7 @@ class _Run:
             if self._all_keys is None:
                 self._all_keys = _digest("\0".join(self.bibliography.references).encode())
             parts.append(self._all_keys)
-        return repr(parts)
+        return _digest(repr(parts).encode())
 
     def _from_blob(self, name: str, digest: str) -> LoadedYaml | None:
         blob = self.memo.blob(name) if self.memo is not None else None
@@ -402,6 +417,8 @@ class _Run:
         return header
 
     def save(self) -> None:
+        if self.consistent and not self._seen >= set(self.digests):
+            self.consistent = False  # a file of the fingerprint was not there to validate
         if self.memo is not None:
             self.memo.save({"schema": self.schema_key, "bib": self.bib_key,
                             "files": self.records}, self.new_blobs)
