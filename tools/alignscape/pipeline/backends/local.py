@@ -101,9 +101,14 @@ class TransformersBackend(Backend):
         out: list[Response] = []
         for req, response in zip(requests, responses, strict=True):
             try:
-                context = self._text(req.messages)
-                ctx_len = self.tokenizer(context, return_tensors="pt")["input_ids"].shape[1]
-                full = self.tokenizer(context + response, return_tensors="pt")["input_ids"]
+                # Context and response tokenised apart, so that no token straddles the
+                # boundary and every scored token is the response's own.
+                ctx_ids = self.tokenizer(self._text(req.messages),
+                                         return_tensors="pt")["input_ids"]
+                resp_ids = self.tokenizer(response, return_tensors="pt",
+                                          add_special_tokens=False)["input_ids"]
+                ctx_len = ctx_ids.shape[1]
+                full = torch.cat([ctx_ids, resp_ids], dim=1)
                 with torch.no_grad():
                     logits = self.model(full).logits[0, :-1]
                 logp = torch.log_softmax(logits.float(), dim=-1)[ctx_len - 1:]

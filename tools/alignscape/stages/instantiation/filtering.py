@@ -216,8 +216,11 @@ def zero_variance_group_filter(record, config, ctx):
     if len(values) < max(1, config["min_size"]):
         why = f"{len(values)} scored candidate{'s' if len(values) != 1 else ''}, fewer than " \
               f"{config['min_size']}"
-    elif max(values) - min(values) <= config["tolerance"]:
+    elif max(values) == min(values):
         why = f"all {len(values)} scores equal ({values[0]:g})"
+    elif max(values) - min(values) <= config["tolerance"]:
+        why = f"all {len(values)} scores within {config['tolerance']:g} ({min(values):g} to " \
+              f"{max(values):g})"
     else:
         record["zero_variance"] = False
         return
