@@ -154,8 +154,9 @@ def _write(path: Path, key: str, payload: bytes) -> None:
     os.replace(temporary, path)  # readers see the old file or the new one, never half of one
 
 
-def _read(path: Path, key: str) -> bytes | None:
-    """The payload if the file is ours, intact and written for `key`; else None."""
+def _read(path: Path, key: str | None) -> bytes | None:
+    """The payload if the file is ours, intact and written for `key` (None: for any key);
+    else None."""
     try:
         st = os.stat(path)
         if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
@@ -163,7 +164,7 @@ def _read(path: Path, key: str) -> bytes | None:
         raw = path.read_bytes()
         head, _, payload = raw.partition(b"\n")
         header = json.loads(head)
-        if header.get("format") != FORMAT or header.get("key") != key:
+        if header.get("format") != FORMAT or (key is not None and header.get("key") != key):
             return None
         if hashlib.blake2b(payload, digest_size=20).hexdigest() != header.get("digest"):
             return None
@@ -221,6 +222,7 @@ class EntryMemo:
         self.slot = slot_dir(self.root, directory)
         self.key = None
         self.digests: dict[str, str] = {}
+        self.shared: dict[str, str] = {}
         self.records: dict = {}
         self.rehashed = 0
         self._code = None
@@ -237,6 +239,8 @@ class EntryMemo:
             self.key, table = fingerprinted
         names, _, digests, _ = table.get("catalog/entries", ([], [], [], ""))
         self.digests = dict(zip(names, digests, strict=True))
+        names, _, digests, _ = table.get("catalog", ([], [], [], ""))
+        self.shared = dict(zip(names, digests, strict=True))  # taxonomy.yaml, references.bib
         code = [f"{FORMAT} {__version__} {sys.version}"]
         code += [f"{label} {entry[3]}" for label, entry in sorted(table.items())
                  if label == "schema" or label.startswith("code")]
@@ -259,6 +263,30 @@ class EntryMemo:
             _write(self.slot / name, self._code, marshal.dumps(value))
         except (OSError, ValueError):
             pass  # a read-only cache directory only costs speed
+
+    def value(self, name: str):
+        """What store_value kept for the shared file `name` as it is now (by its digest), or
+        None. Pickled: the file is in the user's own cache and checked like catalog.pickle."""
+        import pickle
+
+        digest = self.shared.get(name)
+        payload = _read(self.slot / f"shared.{name}.pickle", f"{self._code} {digest}") \
+            if digest else None
+        try:
+            return pickle.loads(payload) if payload is not None else None
+        except Exception:  # whatever a damaged payload raises: parse the file again
+            return None
+
+    def store_value(self, name: str, value) -> None:
+        import pickle
+
+        digest = self.shared.get(name)
+        if digest:
+            try:
+                _write(self.slot / f"shared.{name}.pickle", f"{self._code} {digest}",
+                       pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            except (OSError, pickle.PicklingError):
+                pass
 
     def _blob_shard(self, number: int) -> dict:
         if number not in self._shards:
@@ -459,6 +487,11 @@ class CatalogCache:
         want = "index" if name == "index.marshal" else "catalog" if from_index is None else ""
         result, index = self._rebuild(key, table, want)
         return from_index(index) if from_index else from_catalog(result.catalog)
+
+    def earlier(self, name: str) -> bytes | None:
+        """The payload of the cache file `name` whatever key it was written for (intact and
+        ours), for artefacts that can update an earlier version instead of starting over."""
+        return _read(self.slot / name, None) if self.enabled else None
 
     def index(self) -> dict:
         """The explorer index of the validated catalog (what a query evaluates).

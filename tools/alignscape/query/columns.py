@@ -13,6 +13,9 @@ expressions, and the benchmark checks it against the uncached path.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+
 from alignscape.querylang import _compare, _compare_equal, _normalise
 
 # Separates a row's name and aliases in the text column; normalised text never holds a newline,
@@ -46,7 +49,7 @@ def build(index: dict) -> tuple[dict, dict]:
     size = len(rows)
     vocabulary = {key: value for key, value in index.items() if key != "entries"}
     columns = {
-        "vocabulary": vocabulary, "count": size,
+        "vocabulary": vocabulary, "count": size, "tokens": _tokens(rows),
         "ids": [r["id"] for r in rows], "names": [r["name"] for r in rows],
         "kinds": [r["kind"] for r in rows], "years": [r["year"] for r in rows],
         "facet": {dim: _bit_sets(table, size) for dim, table in facet.items()},
@@ -54,13 +57,80 @@ def build(index: dict) -> tuple[dict, dict]:
         "levels": {dim: _bit_sets(table, size) for dim, table in levels.items()},
         "kind_bits": _bit_sets(kinds, size), "year_bits": _bit_sets(years, size),
     }
-    texts = {
-        "names": [SEPARATOR.join(_normalise(t) for t in [r.get("short_name", ""), r["name"],
-                                                         *r.get("aliases", ())])
-                  for r in rows],
-        "summaries": [_normalise(r.get("summary", "")) for r in rows],
-    }
+    pairs = [_texts(r) for r in rows]
+    texts = {"names": [p[0] for p in pairs], "summaries": [p[1] for p in pairs]}
     return columns, texts
+
+
+def _tokens(rows: list[dict]) -> list[bytes]:
+    """A short digest of each row, so the next build can tell which rows changed."""
+    # marshal version 0 writes values only (no references, no interning flags): equal rows give
+    # equal bytes, however they were made
+    return [hashlib.blake2b(marshal.dumps(row, 0), digest_size=8).digest() for row in rows]
+
+
+# More changed rows than this and building from scratch is cheaper than patching.
+PATCH_LIMIT = 64
+
+
+def patch(old: tuple[dict, dict], index: dict) -> tuple[dict, dict] | None:
+    """build(index) from the columns and texts of an earlier index when only a few rows
+    changed in place (an entry edited: the usual case after one edit), else None. Each changed
+    row's bit is cleared from every bit set and set again from the new row."""
+    columns, texts = old
+    rows = index["entries"]
+    vocabulary = {key: value for key, value in index.items() if key != "entries"}
+    if (columns.get("vocabulary") != vocabulary or columns.get("count") != len(rows)
+            or len(columns.get("tokens", ())) != len(rows)
+            or columns["ids"] != [r["id"] for r in rows]):
+        return None
+    tokens = _tokens(rows)
+    changed = [n for n, (a, b) in enumerate(zip(columns["tokens"], tokens, strict=True))
+               if a != b]
+    if len(changed) > PATCH_LIMIT:
+        return None
+    columns = dict(columns, tokens=tokens, names=list(columns["names"]),
+                   kinds=list(columns["kinds"]), years=list(columns["years"]))
+    texts = {"names": list(texts["names"]), "summaries": list(texts["summaries"])}
+    tables = [dict(t) for t in columns["facet"].values()]
+    columns["facet"] = dict(zip(columns["facet"], tables, strict=True))
+    columns["levels"] = {dim: dict(t) for dim, t in columns["levels"].items()}
+    for name in ("recorded", "kind_bits", "year_bits"):
+        columns[name] = dict(columns[name])
+    for n in changed:
+        keep = ~(1 << n)
+        for table in (*columns["facet"].values(), *columns["levels"].values(),
+                      columns["recorded"], columns["kind_bits"], columns["year_bits"]):
+            for key, bits in table.items():
+                if bits >> n & 1:
+                    table[key] = bits & keep
+        row, bit = rows[n], 1 << n
+        for dim, options in row["choices"].items():
+            if options:
+                columns["recorded"][dim] = columns["recorded"].get(dim, 0) | bit
+                table = columns["facet"].setdefault(dim, {})
+                for option in options:
+                    table[option] = table.get(option, 0) | bit
+        for dim, level in row["tradeoffs"].items():
+            if level is not None:
+                table = columns["levels"].setdefault(dim, {})
+                table[level] = table.get(level, 0) | bit
+        columns["kind_bits"][row["kind"]] = columns["kind_bits"].get(row["kind"], 0) | bit
+        columns["year_bits"][row["year"]] = columns["year_bits"].get(row["year"], 0) | bit
+        columns["names"][n], columns["kinds"][n] = row["name"], row["kind"]
+        columns["years"][n] = row["year"]
+        texts["names"][n], texts["summaries"][n] = _texts(row)
+    # what a build from scratch would not hold: levels, kinds and years no row has any more
+    for table in (*columns["levels"].values(), columns["kind_bits"], columns["year_bits"]):
+        for key in [key for key, bits in table.items() if not bits]:
+            del table[key]
+    return columns, texts
+
+
+def _texts(row: dict) -> tuple[str, str]:
+    return (SEPARATOR.join(_normalise(t) for t in [row.get("short_name", ""), row["name"],
+                                                   *row.get("aliases", ())]),
+            _normalise(row.get("summary", "")))
 
 
 def _bit_sets(table: dict, size: int) -> dict:
@@ -182,7 +252,7 @@ def load_columns(cache) -> Columns:
 
     def built_from(index):
         if "value" not in built:
-            built["value"] = build(index)
+            built["value"] = _patched(cache, index) or build(index)
         return built["value"]
 
     cache.index_artefacts["columns.marshal"] = lambda index: marshal.dumps(built_from(index)[0])
@@ -199,3 +269,16 @@ def load_columns(cache) -> Columns:
         return Columns(data, lambda: texts)
 
     return cache.artefact("columns.marshal", decode, from_index=from_index)
+
+
+def _patched(cache, index):
+    """patch() from the column store and texts the cache holds for an earlier key, if any."""
+    import marshal
+
+    try:
+        columns, texts = cache.earlier("columns.marshal"), cache.earlier("texts.marshal")
+        if columns is None or texts is None:
+            return None
+        return patch((marshal.loads(columns), marshal.loads(texts)), index)
+    except Exception:  # a store of another shape: build from scratch
+        return None
