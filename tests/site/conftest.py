@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from site_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, serve_directory
+import yaml
+from site_helpers import CHROMIUM, CHROMIUM_ARGS, ROOT, serve_directory, site_path
 
 
 @pytest.fixture(scope="session")
@@ -26,8 +27,12 @@ def site_dir(site_build) -> Path:
 
 
 @pytest.fixture(scope="session")
-def site_url(site_dir):
-    server, url = serve_directory(site_dir)
+def site_url(site_build):
+    """The built site at the root of a loopback server (and under its site_url's path too, where
+    the 404 page's asset paths point)."""
+    paths = site_build[0]
+    config = yaml.safe_load(paths.config.read_text(encoding="utf-8"))
+    server, url = serve_directory(paths.site, mount=site_path(config.get("site_url")))
     yield url
     server.shutdown()
     server.server_close()

@@ -18,6 +18,9 @@ def register(sub) -> None:
     parser.add_argument("--out", type=Path, help="build folder (default: <root>/build)")
     parser.add_argument("--no-mkdocs", action="store_true",
                         help="only generate build/docs and build/mkdocs.yml")
+    parser.add_argument("--site-url", metavar="URL",
+                        help="the address the site is published at (default: site_url of "
+                        "site/mkdocs.yml); the sitemap, canonical links and 404 page use it")
     parser.add_argument("-q", "--quiet", action="store_true", help="print only problems")
     parser.set_defaults(handler=run)
 
@@ -40,7 +43,8 @@ def run(args) -> int:
     catalog = load_catalog_or_exit(args)
     paths = SitePaths.for_root(root_of(args), args.out)
     try:
-        report = build_site(catalog, paths, show, mkdocs=not args.no_mkdocs)
+        report = build_site(catalog, paths, show, mkdocs=not args.no_mkdocs,
+                            site_url=args.site_url)
     except SiteError as exc:
         print(f"alignscape build: {exc}", file=sys.stderr)
         return 1

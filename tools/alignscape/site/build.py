@@ -28,8 +28,9 @@ class BuildReport:
 
 
 def generate(catalog: Catalog, paths: SitePaths,
-             progress: Callable[[str], None] = lambda m: None) -> GenerateReport:
-    return SiteGenerator(catalog, paths, progress).generate()
+             progress: Callable[[str], None] = lambda m: None,
+             site_url: str | None = None) -> GenerateReport:
+    return SiteGenerator(catalog, paths, progress, site_url).generate()
 
 
 def run_mkdocs(paths: SitePaths, progress: Callable[[str], None] = lambda m: None
@@ -64,8 +65,9 @@ def run_mkdocs(paths: SitePaths, progress: Callable[[str], None] = lambda m: Non
 
 def build_site(catalog: Catalog, paths: SitePaths,
                progress: Callable[[str], None] = lambda m: None,
-               mkdocs: bool = True) -> BuildReport:
-    generated = generate(catalog, paths, progress)
+               mkdocs: bool = True, site_url: str | None = None) -> BuildReport:
+    """`site_url` replaces site/mkdocs.yml's (the address the site is published at)."""
+    generated = generate(catalog, paths, progress, site_url)
     progress(f"generated {generated.pages} pages and {generated.data_files} data files "
              f"in {generated.seconds:.1f} s into {paths.docs}")
     if not mkdocs:

@@ -1,8 +1,13 @@
 """The site's mkdocs configuration: site/mkdocs.yml read and checked, and the build's own
-build/mkdocs.yml written from it, with absolute folders and the generated pages that belong in
-the navigation added after their section's index page."""
+build/mkdocs.yml written from it, with folders relative to itself (Zensical, which reads the
+same file, stops on absolute ones), the site's address (`site_url`, which the sitemap, the
+canonical links and the 404 page's asset paths need) and the generated pages that belong in the
+navigation added after their section's index page."""
 
 from __future__ import annotations
+
+import os
+from pathlib import Path
 
 import yaml
 
@@ -27,21 +32,40 @@ def read_config(paths: SitePaths) -> dict:
     return data
 
 
+def with_site_url(config: dict, site_url: str | None) -> dict:
+    """`config` with `site_url` replaced (when given), always ending in one slash. Only http(s)
+    addresses: the value goes into every page's canonical link and the sitemap."""
+    url = site_url if site_url is not None else config.get("site_url")
+    if not url:
+        return config
+    url = str(url).strip()
+    if not url.lower().startswith(("https://", "http://")) or any(c in url for c in "\"'<> "):
+        raise SiteError(f"site_url {url!r}: expected an http(s) address such as "
+                        "https://alignscape.github.io/alignscape/")
+    return dict(config, site_url=url.rstrip("/") + "/")
+
+
+def _relative(target: Path, start: Path) -> str:
+    return Path(os.path.relpath(target, start)).as_posix()
+
+
 def repo_url(config: dict) -> str:
     return str(config.get("repo_url") or DEFAULT_REPO_URL).rstrip("/")
 
 
 def write_config(config: dict, paths: SitePaths, nav_extra: dict[str, list[str]]) -> None:
-    """build/mkdocs.yml: `config` with absolute folders (so the build can go anywhere), the
-    theme's custom_dir resolved against site/, and `nav_extra` inserted into the navigation
-    (index page -> the pages listed after it)."""
+    """build/mkdocs.yml: `config` with its folders relative to build/mkdocs.yml itself (so
+    mkdocs and Zensical read the same file from any working folder), the theme's custom_dir
+    resolved against site/, and `nav_extra` inserted into the navigation (index page -> the
+    pages listed after it)."""
     config = dict(config)
-    config["docs_dir"] = str(paths.docs)
-    config["site_dir"] = str(paths.site)
+    here = paths.config.parent
+    config["docs_dir"] = _relative(paths.docs, here)
+    config["site_dir"] = _relative(paths.site, here)
     config["nav"] = extend_nav(config["nav"], nav_extra)
     theme = config.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme = dict(theme, custom_dir=str(paths.site_src / theme["custom_dir"]))
+        theme = dict(theme, custom_dir=_relative(paths.site_src / theme["custom_dir"], here))
         config["theme"] = theme
     paths.config.write_text(
         HEADER + yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from alignscape.model import Catalog
 from alignscape.site import pages, search
-from alignscape.site.config import read_config, repo_url, write_config
+from alignscape.site.config import read_config, repo_url, with_site_url, write_config
 from alignscape.site.context import GenerateReport, PageContext, no_progress
 from alignscape.site.errors import SiteError
 from alignscape.site.paths import SitePaths
@@ -24,11 +24,11 @@ from alignscape.site.paths import SitePaths
 
 class SiteGenerator:
     def __init__(self, catalog: Catalog, paths: SitePaths,
-                 progress: Callable[[str], None] = no_progress):
+                 progress: Callable[[str], None] = no_progress, site_url: str | None = None):
         self.catalog = catalog
         self.paths = paths
         self.progress = progress
-        self.config = read_config(paths)
+        self.config = with_site_url(read_config(paths), site_url)
         self.repo_url = repo_url(self.config)
         self.context = PageContext(catalog, paths, self.config, self.repo_url, progress)
 
