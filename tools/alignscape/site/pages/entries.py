@@ -31,6 +31,13 @@ DESCRIPTION_CHARS = 155
 EXAMPLE_PROMPTS = "examples/prompts.jsonl"
 # The backend of the offline command: a labelled scorer, not a model (site/runnable.py).
 OFFLINE_BACKEND = "heuristic"
+# "Similar entries": how many an entry page lists, how many candidates each is ranked among
+# (those sharing the most options), and how popular an option may be and still nominate
+# candidates. With both bounds the work per entry is constant: the build stays linear.
+SIMILAR_SHOWN = 4
+SIMILAR_CANDIDATES = 300
+SIMILAR_OPTION_CAP = 400
+DIFFERS_SHOWN = 3
 
 
 def build(ctx: PageContext) -> None:
@@ -41,15 +48,19 @@ def build(ctx: PageContext) -> None:
     dates = entry_dates(ctx.catalog)
     measurements = judge_measurements(ctx.catalog.root)
     copy_figures(ctx.catalog.root, ctx.paths.docs, measurements)
+    ctx.progress("  similar entries")
+    similar = similar_entries(ctx)
     step = max(len(entries) // 10, 500)
     for i, entry in enumerate(entries, 1):
         ctx.render(f"entries/{entry.id}.md", "entry.md.j2",
-                   **entry_context(ctx, entry, linker, dates.get(entry.source), measurements))
+                   **entry_context(ctx, entry, linker, dates.get(entry.source), measurements,
+                                   similar.get(entry.id)))
         if i % step == 0 and i < len(entries):
             ctx.progress(f"  entry pages: {i}/{len(entries)}")
 
 
-def entry_context(ctx: PageContext, entry: Entry, linker, dates=None, measurements=None) -> dict:
+def entry_context(ctx: PageContext, entry: Entry, linker, dates=None, measurements=None,
+                  similar=None) -> dict:
     catalog = ctx.catalog
     pipeline = None
     if linker is not None:
@@ -93,8 +104,68 @@ def entry_context(ctx: PageContext, entry: Entry, linker, dates=None, measuremen
         "kind_href": explorer_href("../", ("kind", entry.kind)),
         "year_href": explorer_href("../", ("year", entry.year)),
         "compare_href": f"../side-by-side.html?ids={entry.id}",
+        "similar": similar or [],
         "using_count": lambda option: len(ctx.using.get(option, ())),
     }
+
+
+def similar_entries(ctx: PageContext) -> dict[str, list[dict]]:
+    """entry id -> the few entries most like it, as `alignscape similar` ranks them
+    (alignscape.query.analysis.similar), each with what differs, computed once for the build.
+
+    Candidates are the entries sharing the most options with it, counted through the reverse
+    index of options (an option chosen by more than SIMILAR_OPTION_CAP entries nominates no
+    one: it says little and would make the count quadratic). The same score as `similar`'s,
+    over option sets built once, picks the best few; `similar` then ranks those and says what
+    differs. The work per entry is bounded, so the build stays linear in the catalog's size."""
+    from alignscape.query.analysis import compared_dimensions, similar
+
+    catalog = ctx.catalog
+    label = ctx.links.option_label
+    dims = catalog.taxonomy.dimensions
+    compared = compared_dimensions(catalog)
+    sets = {e.id: {d: frozenset(e.choices[d]) for d in compared if e.choices.get(d)}
+            for e in catalog}
+
+    def score(a: dict, b: dict) -> float:
+        keys = a.keys() | b.keys()
+        if not keys:
+            return 0.0
+        empty = frozenset()
+        return sum(len(a.get(k, empty) & b.get(k, empty)) / len(a.get(k, empty) | b.get(k, empty))
+                   for k in keys) / len(keys)
+
+    out: dict[str, list[dict]] = {}
+    for entry in catalog:
+        counts: dict[str, int] = {}
+        for option in entry.options:
+            users = ctx.using.get(option, ())
+            if len(users) > SIMILAR_OPTION_CAP:
+                continue
+            for other in users:
+                if other.id != entry.id:
+                    counts[other.id] = counts.get(other.id, 0) + 1
+        if not counts:
+            continue
+        mine = sets[entry.id]
+        nominated = sorted(counts, key=lambda i: (-counts[i], i))[:SIMILAR_CANDIDATES]
+        best = sorted(nominated, key=lambda i: (-score(mine, sets[i]), i))[:SIMILAR_SHOWN * 2]
+        rows = []
+        for found in similar(catalog, entry.id, limit=SIMILAR_SHOWN,
+                             within=[catalog.entries[i] for i in best]):
+            if found.score <= 0:
+                continue
+            differs = []
+            for dim, (here, there) in found.differs.items():
+                differs.append({
+                    "dimension": dims[dim].label if dim in dims else dim,
+                    "mine": [label(f"{dim}.{o}") for o in here],
+                    "theirs": [label(f"{dim}.{o}") for o in there]})
+            rows.append({"entry": found.entry, "score": round(found.score * 100),
+                         "differs": differs[:DIFFERS_SHOWN],
+                         "more": max(len(differs) - DIFFERS_SHOWN, 0)})
+        out[entry.id] = rows
+    return out
 
 
 def description(entry: Entry) -> str:
