@@ -81,6 +81,9 @@ class FakeServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+            # Headers and body are separate writes: without TCP_NODELAY each answer waits for
+            # the client's delayed ACK (~40 ms), which real servers do not make it do.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args):
                 pass

@@ -1,19 +1,26 @@
 """Crash-safe, append-only outputs: a run killed at any instant (SIGKILL included) resumes
 without losing or duplicating a row.
 
-Every output file is only appended to. After a batch's lines are written and fsync'ed, one
-line {"keys": [prompt ids], "offsets": {file: size}} is appended to checkpoint.jsonl and
-fsync'ed: that line is the commit. On resume the last complete checkpoint line is read, every
-output file is truncated back to its committed size (dropping a half-written batch), and the
-committed prompt ids are skipped. A torn checkpoint line (killed mid-write) is ignored, so the
-batch it described is redone. Nothing is cached between processes but these files, so a
-resume cannot hang waiting for a lock or a cache entry.
+Every output file is only appended to. After a batch's lines are written and flushed, one
+line {"keys": [prompt ids], "offsets": {file: size}, "crc": {file: crc32 of the batch's
+bytes}} is appended to checkpoint.jsonl and fsync'ed: that line is the commit, and the one
+fsync of the batch. (The output files are not fsync'ed one by one: after a power loss the
+operating system may have kept the commit line but not all of the data, so on resume every
+committed segment is checked against its CRC and the commit stops at the first one that does
+not hold; a killed process loses nothing, since its writes are in the page cache.) On resume
+the last good checkpoint line is found, every output file is truncated back to its committed
+size (dropping a half-written batch), and the committed prompt ids are skipped. A torn
+checkpoint line (killed mid-write) is ignored, so the batch it described is redone. Nothing is
+cached between processes but these files, so a resume cannot hang waiting for a lock or a
+cache entry.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
+import zlib
 from pathlib import Path
 
 CHECKPOINT = "checkpoint.jsonl"
@@ -27,6 +34,9 @@ class Checkpoint:
         self.handles: dict[str, object] = {}
         self.done: set[str] = set()
         self.batches = 0
+        self.elapsed = 0.0   # seconds of every committed segment, across resumes
+        self._crc: dict[str, int] = {}
+        self._base, self._t0 = 0.0, time.monotonic()
 
     def open(self) -> set[str]:
         """Recover committed state, truncate uncommitted output, open files for appending.
@@ -37,18 +47,26 @@ class Checkpoint:
         path = self.directory / CHECKPOINT
         if path.exists():
             good = 0
-            with open(path, "rb") as fh:
-                for raw in fh:
-                    if not raw.endswith(b"\n"):
-                        break  # torn last line: its batch was never committed
-                    try:
-                        entry = json.loads(raw)
-                    except ValueError:
-                        break
-                    self.done.update(entry["keys"])
-                    offsets.update(entry["offsets"])
-                    self.batches += 1
-                    good += len(raw)
+            readers: dict[str, object] = {}
+            try:
+                with open(path, "rb") as fh:
+                    for raw in fh:
+                        if not raw.endswith(b"\n"):
+                            break  # torn last line: its batch was never committed
+                        try:
+                            entry = json.loads(raw)
+                        except ValueError:
+                            break
+                        if not self._holds(entry, offsets, readers):
+                            break  # data lost after a power cut: redo from here
+                        self.done.update(entry["keys"])
+                        offsets.update(entry["offsets"])
+                        self.batches += 1
+                        self.elapsed = float(entry.get("elapsed", self.elapsed))
+                        good += len(raw)
+            finally:
+                for reader in readers.values():
+                    reader.close()
             with open(path, "r+b") as fh:
                 fh.truncate(good)
         for name in self.files:
@@ -63,24 +81,62 @@ class Checkpoint:
                                    f"{size} bytes; start again with --restart")
             self.handles[name] = open(target, "ab")
         self.handles[CHECKPOINT] = open(path, "ab")
+        self._base, self._t0 = self.elapsed, time.monotonic()
         return set(self.done)
+
+    def total_elapsed(self) -> float:
+        """Seconds of the committed segments before this one plus this one so far."""
+        return self._base + time.monotonic() - self._t0
+
+    def _holds(self, entry: dict, offsets: dict, readers: dict) -> bool:
+        """Whether the output files hold the segment that ``entry`` committed (checked
+        against its CRCs; lines of old runs without CRCs are trusted)."""
+        for name, end in entry["offsets"].items():
+            crc = (entry.get("crc") or {}).get(name)
+            if crc is None:
+                continue
+            start = offsets.get(name, 0)
+            target = self.directory / name
+            if name not in readers:
+                if not target.exists():
+                    return False
+                readers[name] = open(target, "rb")
+            reader = readers[name]
+            reader.seek(start)
+            got, left = 0, end - start
+            while left > 0:
+                chunk = reader.read(min(left, 1 << 20))
+                if not chunk:
+                    return False
+                got = zlib.crc32(chunk, got)
+                left -= len(chunk)
+            if got != crc:
+                return False
+        return True
 
     def write(self, name: str, rows) -> int:
         fh = self.handles[name]
         n = 0
+        crc = self._crc.get(name, 0)
         for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False, default=str).encode() + b"\n")
+            data = json.dumps(row, ensure_ascii=False, default=str).encode() + b"\n"
+            fh.write(data)
+            crc = zlib.crc32(data, crc)
             n += 1
+        self._crc[name] = crc
         return n
 
-    def commit(self, keys: list[str]) -> None:
-        offsets = {}
+    def commit(self, keys: list[str], elapsed: float | None = None) -> None:
+        offsets, crcs = {}, {}
         for name in self.files:
             fh = self.handles[name]
             fh.flush()
-            os.fsync(fh.fileno())
             offsets[name] = fh.tell()
-        line = json.dumps({"keys": keys, "offsets": offsets}).encode() + b"\n"
+            crcs[name] = self._crc.get(name, 0)
+        self._crc = {}
+        entry = {"keys": keys, "offsets": offsets, "crc": crcs,
+                 "elapsed": round(self.total_elapsed() if elapsed is None else elapsed, 3)}
+        line = json.dumps(entry).encode() + b"\n"
         ck = self.handles[CHECKPOINT]
         ck.write(line)
         ck.flush()

@@ -10,13 +10,20 @@ classification does not fix is written into ``recipe.notes`` so the recipe says 
 assumed.
 
 An entry's ``run`` block: ``config: {<option id>: {...}}`` stage settings by option (short or
-full id), ``models: {<role>: name or [names]}``, ``seed``, ``style``, ``ties: keep``. It is
+full id), ``models: {<role>: name or [names]}``, ``seed``, ``style``, ``ties: keep``, and
+``skip: {<option id>: why}`` for a classified option that describes the method but must not
+run as a stage of this order (the why goes into the recipe's notes).
+
+The recipe lint (alignscape.pipeline.lint) then refuses, at the entry's file:line, a stage
+order that can never produce output (best-of-n before best-vs-worst, one sample per prompt
+before pairwise judging). It is
 checked like a recipe file: an unknown key or setting is an error at the entry's file:line.
 Building never contacts a model; it fails only with RecipeError.
 """
 
 from __future__ import annotations
 
+from alignscape.pipeline.lint import problems as lint_problems
 from alignscape.pipeline.recipe import (
     INPUT_OPTIONS,
     STYLES,
@@ -28,7 +35,7 @@ from alignscape.pipeline.recipe import (
 from alignscape.stages import registry
 from alignscape.suggest import hint
 
-RUN_KEYS = ("config", "models", "seed", "style", "ties")
+RUN_KEYS = ("config", "models", "seed", "style", "ties", "skip")
 
 
 def from_entry(entry, catalog) -> Recipe:
@@ -45,6 +52,7 @@ class _Builder:
         self.uses: list[tuple[str, dict]] = []
         self.notes: list[str] = []
         self.problems: list[str] = []
+        self.skip_used: set[str] = set()
         reg = registry.load()
         self.aliases, self.settings = reg.aliases, reg.settings
 
@@ -62,8 +70,21 @@ class _Builder:
         # A descriptive option runs nothing (its note is in the recipe's notes).
         if use in registry.DESCRIPTIVE:
             return
+        if self._skipped(use):
+            return
         if not any(u == use for u, _ in self.uses):
             self.uses.append((use, dict(config or {})))
+
+    def _skipped(self, use: str) -> bool:
+        skip = (self.entry.run or {}).get("skip") or {}
+        if not isinstance(skip, dict):
+            return False
+        for key in (use, use.rsplit(".", 1)[-1]):
+            if key in skip:
+                self.skip_used.add(key)
+                self.notes.append(f"{use} not run: {skip[key]}")
+                return True
+        return False
 
     def set_default(self, use: str, key: str, value) -> None:
         for u, config in self.uses:
@@ -98,7 +119,23 @@ class _Builder:
                               "and judgements) is written")
         else:
             self._instantiation(judge_config, run)
+        self._fit_for_pairs(judge_config, run.get("config") or {})
         stages = self._stages(run.get("config") or {})
+        for key in (run.get("skip") or {}):
+            if key not in self.skip_used:
+                self.problems.append(f"{self.where('run', 'skip', key).at()}: {key!r} is not "
+                                     "a stage this entry's recipe would run")
+        if not self.problems:
+            for st in stages:
+                try:
+                    st.check(complete=False)
+                except RecipeError:
+                    continue
+            for st, message in lint_problems(stages):
+                where = self.where("run", "config", st.option) if st.where and \
+                    st.where.path[:2] == ("run", "config") else \
+                    self.where("pipeline", st.use.split(".")[0])
+                self.problems.append(f"{where.at()}: {st.use}: {message}")
         if self.problems:
             raise RecipeError("\n".join(self.problems))
         recipe = Recipe(name=entry.id, entry=entry.id, stages=stages,
@@ -106,6 +143,44 @@ class _Builder:
                         models=dict(run.get("models") or {}),
                         notes=self.notes + self._mapping_notes())
         return recipe.check(complete=False)
+
+    def _fit_for_pairs(self, judge_config: dict, overrides: dict) -> None:
+        """Defaults for what the classification leaves open, where the recipe needs two
+        candidates of a prompt (pairing, pairwise or listwise judging, group formats):
+
+        * no sampling plan classified: the model sources sample ``responses_per_prompt``
+          (else 2) answers each, not one;
+        * ``best_of_n`` keeping fewer than two: the best of n is then the chosen side of the
+          pairs (what the pairing rule picks), not a filter before them, so it is not run.
+
+        Both are written into the notes. What still cannot produce output is the lint's."""
+        from alignscape.pipeline.lint import NEEDS_TWO, SAMPLED
+
+        protocols = {f"evaluation.protocol.{p}" for p in judge_config.get("protocols") or ()}
+        uses = [u for u, _ in self.uses]
+        if not (set(uses) | protocols) & NEEDS_TWO:
+            return
+        plans = [u for u in uses if u.startswith("synthesis.sampling.")]
+        sampled = [i for i, u in enumerate(uses) if u in SAMPLED]
+        planned = any((overrides.get(k) or {}).get("decoding") for i in sampled
+                      for k in (uses[i], uses[i].rsplit(".", 1)[-1])
+                      if isinstance(overrides.get(k), dict))
+        if not plans and sampled and not planned:
+            per = self.entry.stage("synthesis").get("responses_per_prompt")
+            n = per if isinstance(per, int) and per >= 2 else 2
+            self.uses.insert(sampled[0], ("synthesis.sampling.repeated_sampling", {"n": n}))
+            self.notes.append(f"no sampling plan classified and the recipe compares "
+                              f"candidates: {n} samples per prompt (repeated_sampling)")
+        for use, config in list(self.uses):
+            if use != "synthesis.selection.best_of_n":
+                continue
+            given = {**config, **(overrides.get("best_of_n") or {}),
+                     **(overrides.get(use) or {})}
+            if isinstance(given.get("keep", 1), int) and given.get("keep", 1) < 2:
+                self.uses.remove((use, config))
+                self.notes.append(f"{use} not run as a filter: the recipe pairs or groups "
+                                  "candidates, and the best of n is the chosen side of its "
+                                  "pairs")
 
     def _check_run_block(self, run: dict) -> None:
         for key in run:
@@ -116,6 +191,9 @@ class _Builder:
         if not isinstance(run.get("config") or {}, dict):
             self.problems.append(f"{self.where('run', 'config').at()}: must map option ids to "
                                  "settings")
+        if not isinstance(run.get("skip") or {}, dict):
+            self.problems.append(f"{self.where('run', 'skip').at()}: must map option ids to "
+                                 "why they are not run")
         if not isinstance(run.get("models") or {}, dict):
             self.problems.append(f"{self.where('run', 'models').at()}: must map roles to "
                                  "model names")
@@ -158,6 +236,11 @@ class _Builder:
         for option in sources:
             use = f"synthesis.sources.{option}"
             self.add(use, self._alias_settings(use))
+        for option in self.chosen("synthesis.exploration"):
+            # An exploration option that is another source (model_diversity: a pool).
+            found = self.aliases.get(f"synthesis.exploration.{option}")
+            if found is not None and found.target.startswith("synthesis.sources."):
+                self.add(found.target, dict(found.settings))
         per = self.entry.stage("synthesis").get("responses_per_prompt")
         if "multi_model_pool" in sources and isinstance(per, int):
             self.set_default("synthesis.sources.multi_model_pool", "per_prompt", per)
@@ -200,6 +283,11 @@ class _Builder:
             self.add("evaluation.granularity.step")
             self.notes.append("step granularity without a model judge: steps are judged by "
                               "the 'judge' role")
+        for option in self.chosen("evaluation.bias_controls"):
+            found = self.aliases.get(f"evaluation.bias_controls.{option}")
+            if found is not None and not any(u == found.target for u, _ in self.uses):
+                # e.g. annotator_aggregation: the judges' verdicts are combined by a stage.
+                self.add(found.target, dict(found.settings))
         if "length_control" in self.chosen("evaluation.bias_controls"):
             self.add("evaluation.bias_controls.length_control")
         return judge_config

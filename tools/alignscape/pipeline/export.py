@@ -6,11 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def write_parquet(out: Path, names: list[str]) -> dict:
+def write_parquet(out: Path, names: list[str], progress: bool = True) -> dict:
     try:
         from datasets import Dataset
+        from datasets.utils import logging as ds_logging
     except ImportError:
         return {"skipped": "datasets is not installed (pip install 'alignscape[model]')"}
+    if not progress:
+        ds_logging.disable_progress_bar()
     written = {}
     for name in names:
         src = out / name

@@ -31,9 +31,41 @@ class InputError:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+MAX_LINE_BYTES = 64 * 1024 * 1024  # a longer line is an input error, never loaded whole
+
+
 def _open(path: Path):
-    return gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else \
-        open(path, encoding="utf-8")
+    return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
+
+
+def lines(path: str | Path, max_bytes: int = MAX_LINE_BYTES):
+    """(line number, text or InputError) for every non-blank line. Bytes are decoded line by
+    line, so a bad byte is an error of its line only; a UTF-8 byte-order mark on line 1 is
+    accepted; a line over ``max_bytes`` is skipped (read in chunks, never held) and reported."""
+    path = Path(path)
+    with _open(path) as fh:
+        n = 0
+        while True:
+            raw = fh.readline(max_bytes + 1)
+            if not raw:
+                return
+            n += 1
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):
+                    raw = fh.readline(1 << 20)
+                yield n, InputError(str(path), n, f"line longer than {max_bytes} bytes; "
+                                    "skipped (the limit keeps memory bounded)")
+                continue
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield n, InputError(str(path), n, f"not UTF-8 (byte {exc.start + 1} of the "
+                                    f"line: {raw[exc.start:exc.start + 1]!r})")
+                continue
+            if text.strip():
+                yield n, text
 
 
 def count_lines(path: str | Path) -> int:
@@ -44,19 +76,16 @@ def scan(path: str | Path) -> tuple[int, bool]:
     """(non-blank lines, whether any prompt is a conversation of more than one turn), in one
     cheap pass: only lines that mention a role are parsed."""
     n, conversations = 0, False
-    with _open(Path(path)) as fh:
-        for line in fh:
-            if not line.strip():
+    for _, line in lines(path):
+        n += 1
+        if not conversations and isinstance(line, str) and '"role"' in line:
+            try:
+                row = json.loads(line)
+            except ValueError:
                 continue
-            n += 1
-            if not conversations and '"role"' in line:
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    continue
-                prompt = next((row.get(f) for f in PROMPT_FIELDS if isinstance(row, dict)
-                               and row.get(f) is not None), None)
-                conversations = isinstance(prompt, list) and len(prompt) > 1
+            prompt = next((row.get(f) for f in PROMPT_FIELDS if isinstance(row, dict)
+                           and row.get(f) is not None), None)
+            conversations = isinstance(prompt, list) and len(prompt) > 1
     return n, conversations
 
 
@@ -64,27 +93,27 @@ def read_prompts(path: str | Path, *, needs_prompt: bool = True):
     """Yield records (dicts with prompt_id, prompt, ...) or InputError, in file order."""
     path = Path(path)
     seen: dict[str, int] = {}
-    with _open(path) as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield InputError(str(path), n, f"not valid JSON ({exc.msg} at column "
-                                 f"{exc.colno})")
-                continue
-            record = parse_row(row, str(path), n, needs_prompt)
-            if isinstance(record, InputError):
-                yield record
-                continue
-            pid = record["prompt_id"]
-            if pid in seen:
-                yield InputError(str(path), n, f"prompt_id {pid!r} already used on line "
-                                 f"{seen[pid]} (ids must be unique for resuming to be exact)")
-                continue
-            seen[pid] = n
+    for n, line in lines(path):
+        if isinstance(line, InputError):
+            yield line
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield InputError(str(path), n, f"not valid JSON ({exc.msg} at column "
+                             f"{exc.colno})")
+            continue
+        record = parse_row(row, str(path), n, needs_prompt)
+        if isinstance(record, InputError):
             yield record
+            continue
+        pid = record["prompt_id"]
+        if pid in seen:
+            yield InputError(str(path), n, f"prompt_id {pid!r} already used on line "
+                             f"{seen[pid]} (ids must be unique for resuming to be exact)")
+            continue
+        seen[pid] = n
+        yield record
 
 
 ROLES = ("system", "user", "assistant", "tool")

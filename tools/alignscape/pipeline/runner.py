@@ -121,10 +121,14 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
         raise RunError(f"stopped: {exc}; the batch in progress was not written") from None
     finally:
         bar.close()
+        total_elapsed = ck.total_elapsed()
         ck.close()
-    report = summarise(out, recipe, ctx, time.monotonic() - started)
+    report = summarise(out, recipe, ctx, total_elapsed)
+    report["elapsed_this_segment_seconds"] = round(time.monotonic() - started, 2)
+    if getattr(ctx, "guard", None) is not None:
+        report.update(ctx.guard.stats())
     if options.parquet:
-        report["parquet"] = write_parquet(out, format_files(recipe))
+        report["parquet"] = write_parquet(out, format_files(recipe), options.progress)
     (out / "report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     return report
 
@@ -276,3 +280,6 @@ def _process(batch, input_errors, recipe: Recipe, ctx, ck: Checkpoint, bar,
         ck.write(name, rows)
     ck.commit([r["prompt_id"] for r in everything] + [e["key"] for e in input_errors])
     bar.update(len(everything))
+    g = getattr(ctx, "guard", None)
+    if g is not None:
+        bar.set_postfix(requests=g.requests, retries=g.retries, errors=g.failed, refresh=False)
