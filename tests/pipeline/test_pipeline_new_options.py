@@ -140,7 +140,8 @@ def test_verifier_failure_and_unparseable_answers_are_logged():
     out = registry.get("evaluation.evaluators.model_verifier")(
         [rec("4", reference="4")], {}, ctx)
     cand = out[0]["candidates"][0]
-    assert cand["verified"] is None and "score" not in cand
+    assert cand["verified"] is None and cand["score"] is None
+    assert cand["incomplete"] == ["verifier:failing"]
     assert out[0]["judgements"][0]["error"] == "HTTP 500: down"
 
 
@@ -213,3 +214,15 @@ def test_self_play_solver_follows_the_seed_decoding_plan():
     out = registry.get("synthesis.sources.self_play")([seed], {},
                                                       Context(backends={"policy": Scripted()}))
     assert [c["decoding"]["temperature"] for c in out[1]["candidates"]] == [0.5, 1.0]
+
+
+def test_consensus_verdicts_are_yes_no_scores_so_pairs_get_no_margin():
+    ctx = Context(backends={})
+    out = registry.get("evaluation.evaluators.consensus_pseudo_label")(
+        [rec("The answer is 4.", "The answer is 4.", "The answer is 7.", reference="4")], {},
+        ctx)
+    assert out[0]["pseudo_label_votes"] == {"4": 2, "7": 1}
+    assert out[0]["pseudo_label_correct"] is True
+    out = registry.get("instantiation.pairing.best_vs_worst")(out, {}, ctx)
+    assert [(p["chosen"], p["rejected"], p["margin"]) for p in out[0]["pairs"]] == [
+        ("c0", "c2", None)]

@@ -72,6 +72,6 @@ def consensus_pseudo_label(record, config, ctx):
         cand["verified"] = ok
         cand["final_answer"] = answer
         if ok is not None:
-            set_score(cand, NAME, float(ok))
+            set_score(cand, NAME, float(ok), binary=True)
         log(record, judge=NAME, protocol="binary_judgement", candidate=cand["id"], raw=answer,
             parsed=ok, error=why, label=label, share=share)

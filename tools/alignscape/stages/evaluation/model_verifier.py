@@ -5,9 +5,10 @@ accepting answers that exact-match rules reject (another form, units, a worded n
 
 The prompt ends with "Verdict: yes" / "Verdict: no" (parsed leniently: correct/incorrect,
 pass/fail too). ``candidate['verified']`` is True/False, with a 1/0 score named
-``verifier:<backend>``; an unparseable answer or a failed request leaves ``verified: None``,
-no score, and the raw answer in ``record['judgements']``. A record without a reference is
-skipped with a recorded error (nothing to verify against)."""
+``verifier:<backend>`` (a yes/no score: pairs of such candidates get no margin); an
+unparseable answer or a failed request gives ``verified: None``, a None score (so the
+candidate is ``incomplete`` and not ranked) and the raw answer in ``record['judgements']``.
+A record without a reference is skipped with a recorded error (nothing to verify against)."""
 
 from __future__ import annotations
 
@@ -53,11 +54,8 @@ def model_verifier(records, config, ctx):
     answers = ask(ctx, role, [(r, m, f"verify|{name}|{c['id']}") for r, c, m in jobs], config)
     for (record, cand, _), resp in zip(jobs, answers, strict=True):
         verdict = parsing.binary(resp.text) if resp.ok else None
-        if verdict is not None:
-            cand["verified"] = verdict
-            set_score(cand, name, float(verdict))
-        else:
-            cand.setdefault("verified", None)
+        cand["verified"] = verdict
+        set_score(cand, name, None if verdict is None else float(verdict), binary=True)
         log(record, judge=name, protocol="binary_judgement", candidate=cand["id"],
             raw=resp.text, parsed=verdict, error=resp.error)
     return records
