@@ -46,3 +46,17 @@ def test_first_entries_exercise_every_stage_dimension(catalog):
                           "filtering", "weighting", "selection", "sampling"):
                 continue  # optional refinements; not every early entry states them
             assert dim.qualified in used, f"no first entry classifies {dim.qualified}"
+
+
+def test_taxonomy_examples_choose_their_option(catalog):
+    """An option's example entries are ones that choose it (as the method, or in the paper's
+    experiments), so the taxonomy page's examples say something true."""
+    wrong = []
+    for qualified, option in catalog.taxonomy.options.items():
+        for example in option.examples:
+            entry = catalog[example]
+            chosen = entry.options | {f"{d}.{v}" for d, vs in entry.experiment_choices.items()
+                                      for v in vs}
+            if qualified not in chosen:
+                wrong.append((qualified, example))
+    assert wrong == []

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 STRUCTURE = {"pointwise_scalar": "pointwise", "pairwise": "pairwise", "listwise": "listwise",
              "groupwise": "listwise", "binary_label": "pointwise", "multi_aspect": "pointwise",
              "step_level": "pointwise", "natural_language_feedback": "pointwise",
-             "demonstration": "pointwise"}
+             "demonstration": "pointwise", "user_conditioned": "pairwise"}
 
 
 @pytest.fixture(scope="module")
