@@ -1,4 +1,5 @@
-/* alignscape front end: the explorer, the comparison matrix and the interactive graphs.
+/* alignscape front end: the explorer (compact sortable results, exports, picking entries to
+ * compare), the side-by-side comparison, the comparison matrix and the interactive graphs.
  *
  * Everything shown comes from generated JSON files; catalog text is only ever put into the page
  * with textContent, never as HTML, so nothing in an entry can run here. */
@@ -49,9 +50,14 @@
     this.query = "";
     this.queryAst = null;
     this.shown = PAGE_SIZE;
+    this.picked = [];
+    this.sortKey = "name";
+    this.sortDesc = false;
+    this.dataDir = dataDirOf(root);
     this.readURL();
     this.render();
     this.bind();
+    this.bindResults();
     this.update();
   }
 
@@ -107,6 +113,12 @@
     });
     this.text = params.get("text") || "";
     this.query = params.get("expr") || "";
+    // sort=year, sort=-year: the column and the direction of the results' order.
+    var sort = params.get("sort") || "";
+    if (/^-?[A-Za-z0-9_.:]+$/.test(sort)) {
+      this.sortDesc = sort.charAt(0) === "-";
+      this.sortKey = sort.replace(/^-/, "");
+    }
   };
 
   Explorer.prototype.writeURL = function () {
@@ -117,6 +129,7 @@
     });
     if (this.text) params.set("text", this.text);
     if (this.query) params.set("expr", this.query);
+    if (this.sortKey !== "name" || this.sortDesc) params.set("sort", (this.sortDesc ? "-" : "") + this.sortKey);
     var search = params.toString();
     var url = window.location.pathname + (search ? "?" + search : "") + window.location.hash;
     window.history.replaceState(null, "", url);
@@ -281,25 +294,146 @@
       node.count.textContent = String(n);
       node.li.classList.toggle("as-facet-empty", n === 0 && !node.box.checked);
     });
+    this.matched = rows;
     this.renderRows(rows);
     this.writeURL();
   };
 
+  /* The fields (dimensions and trade-offs) the expression names, in order, and the facets
+     ticked beside it: one extra results column each, so that each row shows why it matched. */
+  function mentionedFields(node, out) {
+    if (!node || typeof node !== "object") return out;
+    if ((node.op === "facet" || node.op === "tradeoff") && node.field) {
+      out.push({ kind: node.op, field: node.field });
+    } else if (node.op === "known" && (node.kind === "facet" || node.kind === "tradeoff")) {
+      out.push({ kind: node.kind, field: node.field });
+    }
+    (node.args || []).forEach(function (a) { mentionedFields(a, out); });
+    if (node.arg) mentionedFields(node.arg, out);
+    return out;
+  }
+
+  Explorer.prototype.extraColumns = function () {
+    var index = this.index;
+    var seen = {};
+    var columns = [];
+    var wanted = mentionedFields(this.queryAst, []);
+    var self = this;
+    this.facets.forEach(function (f) {
+      if (!self.selected[f.key] || f.key === "kind" || f.key === "year") return;
+      if (f.key.indexOf("tradeoff.") === 0) wanted.push({ kind: "tradeoff", field: f.key.slice(9) });
+      else wanted.push({ kind: "facet", field: f.key });
+    });
+    wanted.forEach(function (w) {
+      var key = w.kind + ":" + w.field;
+      if (seen[key]) return;
+      var dim = null;
+      if (w.kind === "facet") dim = index.dimensions.filter(function (d) { return d.id === w.field; })[0];
+      else dim = index.tradeoffs.dimensions.filter(function (d) { return d.id === w.field; })[0];
+      if (!dim) return;
+      seen[key] = true;
+      columns.push({ key: key, kind: w.kind, field: w.field, label: dim.label, dim: dim });
+    });
+    return columns;
+  };
+
+  function cellValue(entry, column) {
+    if (column.kind === "facet") return (entry.choices[column.field] || []).slice();
+    var v = entry.tradeoffs[column.field];
+    return v === null || v === undefined ? [] : [v];
+  }
+
+  function optionLabel(dim, id) {
+    var o = (dim.options || []).filter(function (x) { return x.id === id; })[0];
+    return o ? o.label : id;
+  }
+
+  Explorer.prototype.sortRows = function (rows, columns) {
+    var key = this.sortKey || "name";
+    var desc = this.sortDesc;
+    var levels = this.index.tradeoffs.levels;
+    var column = columns.filter(function (c) { return c.key === key; })[0];
+    var label = function (e) { return (e.short_name || e.name).toLowerCase(); };
+    var value = function (e) {
+      if (key === "year") return e.year;
+      if (key === "kind") return e.kind;
+      if (column && column.kind === "tradeoff") {
+        var v = cellValue(e, column)[0];
+        return v === undefined ? null : levels.indexOf(v);
+      }
+      if (column) return cellValue(e, column).join(", ") || null;
+      return label(e);
+    };
+    var decorated = rows.map(function (e, i) { return { e: e, v: value(e), i: i }; });
+    decorated.sort(function (a, b) {
+      // Unknown values last in either direction.
+      if (a.v === null && b.v !== null) return 1;
+      if (b.v === null && a.v !== null) return -1;
+      var r = 0;
+      if (a.v !== null && a.v < b.v) r = -1;
+      else if (a.v !== null && a.v > b.v) r = 1;
+      if (desc) r = -r;
+      if (r === 0) r = label(a.e) < label(b.e) ? -1 : (label(a.e) > label(b.e) ? 1 : a.i - b.i);
+      return r;
+    });
+    return decorated.map(function (d) { return d.e; });
+  };
+
   Explorer.prototype.renderRows = function (rows) {
-    var body = this.root.querySelector("#explorer-rows");
+    var self = this;
     var base = this.base;
+    var columns = this.extraColumns();
+    if (this.sortKey && ["name", "kind", "year"].indexOf(this.sortKey) < 0 &&
+        !columns.some(function (c) { return c.key === self.sortKey; })) {
+      this.sortKey = "name";
+      this.sortDesc = false;
+    }
+    rows = this.sortRows(rows, columns);
+    this.rows = rows;
+    this.columns = columns;
+    var table = this.root.querySelector(".as-results-table");
+    var thead = table.querySelector("thead");
+    var headRow = el("tr");
+    var header = function (label, key, title) {
+      var th = el("th", { scope: "col", title: title || null });
+      if (self.sortKey === key || (!self.sortKey && key === "name")) {
+        th.setAttribute("aria-sort", self.sortDesc ? "descending" : "ascending");
+      }
+      var button = el("button", { type: "button", "class": "as-sort", "data-sort": key }, label);
+      th.appendChild(button);
+      headRow.appendChild(th);
+    };
+    header("Entry", "name");
+    header("Kind", "kind");
+    header("Year", "year");
+    columns.forEach(function (c) {
+      header(c.label, c.key, c.kind === "tradeoff" ? c.dim.better + " is better" : c.field);
+    });
+    thead.textContent = "";
+    thead.appendChild(headRow);
+    var body = this.root.querySelector("#explorer-rows");
     var fragment = document.createDocumentFragment();
     rows.slice(0, this.shown).forEach(function (e) {
-      var tr = el("tr", { "data-id": e.id });
-      var name = el("td");
-      name.appendChild(el("a", { href: safeHref(base, e.url) }, e.name));
-      if (e.aliases && e.aliases.length) {
-        name.appendChild(el("span", { "class": "as-muted" }, " (" + e.aliases.join(", ") + ")"));
-      }
+      var label = e.short_name || e.name;
+      var tip = e.name + ((e.aliases && e.aliases.length) ? " (" + e.aliases.join(", ") + ")" : "") +
+        (e.summary ? "\n\n" + e.summary : "");
+      var tr = el("tr", { "data-id": e.id, title: tip });
+      var name = el("td", { "class": "as-name-cell" });
+      var pick = el("input", { type: "checkbox", "class": "as-pick", value: e.id,
+        "aria-label": "Pick " + label + " to compare" });
+      pick.checked = self.picked.indexOf(e.id) >= 0;
+      name.appendChild(pick);
+      name.appendChild(el("a", { href: safeHref(base, e.url), "class": "as-short" }, label));
+      if (e.name && e.name !== label) name.appendChild(el("span", { "class": "as-fullname" }, e.name));
       tr.appendChild(name);
       tr.appendChild(el("td", null, e.kind));
       tr.appendChild(el("td", null, e.year));
-      tr.appendChild(el("td", { "class": "as-summary-cell" }, e.summary));
+      columns.forEach(function (c) {
+        var values = cellValue(e, c);
+        var text = c.kind === "facet" ? values.map(function (v) { return optionLabel(c.dim, v); }).join(", ") : values.join("");
+        tr.appendChild(el("td", { "class": values.length ? null : "as-muted" },
+          text || (c.kind === "facet" ? "\u2013" : "?")));
+      });
       fragment.appendChild(tr);
     });
     body.textContent = "";
@@ -309,6 +443,270 @@
       rows.length + " of " + total + " entries match" +
       (rows.length > this.shown ? " (showing the first " + this.shown + ")" : "");
     this.root.querySelector("#explorer-more").hidden = rows.length <= this.shown;
+    this.updatePicked();
+  };
+
+  Explorer.prototype.updatePicked = function () {
+    var n = this.picked.length;
+    var button = this.root.querySelector("#explorer-compare");
+    if (!button) return;
+    button.disabled = n < 2 || n > MAX_COMPARED;
+    var status = this.root.querySelector("#explorer-picked");
+    status.textContent = n === 0 ? "Tick 2 to " + MAX_COMPARED + " entries to compare them." :
+      n + " picked" + (n < 2 ? " (pick at least 2)" : (n > MAX_COMPARED ? " (at most " + MAX_COMPARED + ")" : "")) + ".";
+  };
+
+  Explorer.prototype.bindResults = function () {
+    var self = this;
+    var root = this.root;
+    root.querySelector(".as-results-table thead").addEventListener("click", function (ev) {
+      var button = ev.target.closest("button[data-sort]");
+      if (!button) return;
+      var key = button.getAttribute("data-sort");
+      if (self.sortKey === key || (!self.sortKey && key === "name")) self.sortDesc = !self.sortDesc;
+      else { self.sortKey = key; self.sortDesc = false; }
+      self.renderRows(self.matched);
+      self.writeURL();
+    });
+    root.querySelector("#explorer-rows").addEventListener("change", function (ev) {
+      var box = ev.target;
+      if (!box.matches("input.as-pick")) return;
+      self.picked = self.picked.filter(function (id) { return id !== box.value; });
+      if (box.checked) self.picked.push(box.value);
+      self.updatePicked();
+    });
+    root.querySelector("#explorer-compare").addEventListener("click", function () {
+      if (self.picked.length < 2 || self.picked.length > MAX_COMPARED) return;
+      var target = root.getAttribute("data-compare") || "side-by-side.html";
+      window.location.href = target + "?ids=" + self.picked.map(encodeURIComponent).join(",");
+    });
+    Array.prototype.forEach.call(root.querySelectorAll("button[data-export]"), function (button) {
+      button.addEventListener("click", function () {
+        var format = button.getAttribute("data-export");
+        self.exportText(format).then(function (text) {
+          download("alignscape-explorer." + EXTENSIONS[format], text, MIME[format]);
+        }).catch(function (err) {
+          root.querySelector("#explorer-picked").textContent = "Export failed: " + err.message;
+        });
+      });
+    });
+  };
+
+  /* The current results (every match, not only the rows shown), in the CLI's formats. */
+  Explorer.prototype.exportText = function (format) {
+    var rows = this.rows || [];
+    if (format === "json") return Promise.resolve(asJSON(rows));
+    if (format === "csv") return Promise.resolve(explorerCSV(rows, this.columns || []));
+    return bibtexFor(this.dataDir, rows);
+  };
+
+  /* ---------------------------------------------------------------- exports */
+
+  var MAX_COMPARED = 6;
+  var EXTENSIONS = { json: "json", csv: "csv", bibtex: "bib" };
+  var MIME = { json: "application/json", csv: "text/csv", bibtex: "application/x-bibtex" };
+
+  // As tools/alignscape/model/tables.py: a cell starting with = + - @ would run as a formula.
+  function spreadsheetSafe(text) {
+    text = String(text);
+    return /^[=+\-@]/.test(text) ? "'" + text : text;
+  }
+
+  function csvCell(text) {
+    text = String(text === null || text === undefined ? "" : text);
+    return /[",\r\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text;
+  }
+
+  function csvText(header, rows) {
+    return [header].concat(rows).map(function (r) { return r.map(csvCell).join(","); }).join("\n") + "\n";
+  }
+
+  function asJSON(rows) {
+    return JSON.stringify(rows.map(function (e) {
+      return { id: e.id, short_name: e.short_name, name: e.name, aliases: e.aliases || [],
+        kind: e.kind, year: e.year, url: e.url, choices: e.choices, tradeoffs: e.tradeoffs };
+    }), null, 2) + "\n";
+  }
+
+  function explorerCSV(rows, columns) {
+    var header = ["id", "short_name", "name", "kind", "year"].concat(columns.map(function (c) {
+      return c.kind === "tradeoff" ? "tradeoff." + c.field : c.field;
+    }));
+    return csvText(header, rows.map(function (e) {
+      return [e.id, spreadsheetSafe(e.short_name || ""), spreadsheetSafe(e.name), e.kind, e.year]
+        .concat(columns.map(function (c) { return cellValue(e, c).join(";"); }));
+    }));
+  }
+
+  // The data files next to the index, loaded once: cite keys (catalog.json) and references.bib.
+  var citeCache = {};
+  function citations(dataDir) {
+    if (!citeCache[dataDir]) {
+      citeCache[dataDir] = Promise.all([
+        loadJSON(dataDir + "catalog.json"),
+        fetch(dataDir + "references.bib", { credentials: "same-origin" }).then(function (r) {
+          if (!r.ok) throw new Error(dataDir + "references.bib: HTTP " + r.status);
+          return r.text();
+        })
+      ]).then(function (both) {
+        var keys = {};
+        both[0].entries.forEach(function (e) { keys[e.id] = e.cite; });
+        var blocks = {};
+        both[1].split(/\n(?=@)/).forEach(function (block) {
+          var m = /^\s*@\w+\s*\{\s*([^,\s]+)\s*,/.exec(block);
+          if (m) blocks[m[1]] = block.trim();
+        });
+        return { keys: keys, blocks: blocks };
+      });
+    }
+    return citeCache[dataDir];
+  }
+
+  // As `query --format bibtex`: each result's main citation, once per key, in result order.
+  function bibtexFor(dataDir, rows) {
+    return citations(dataDir).then(function (c) {
+      var seen = {};
+      var out = [];
+      rows.forEach(function (e) {
+        var key = c.keys[e.id];
+        if (!key || seen[key] || !c.blocks[key]) return;
+        seen[key] = true;
+        out.push(c.blocks[key]);
+      });
+      return out.join("\n\n") + (out.length ? "\n" : "");
+    });
+  }
+
+  function download(filename, text, type) {
+    var url = URL.createObjectURL(new Blob([text], { type: type + ";charset=utf-8" }));
+    var a = el("a", { href: url, download: filename });
+    a.hidden = true;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(url); a.remove(); }, 0);
+  }
+
+  function dataDirOf(root) {
+    var index = root.getAttribute("data-index") || "data/index.json";
+    return index.slice(0, index.lastIndexOf("/") + 1);
+  }
+
+  /* ---------------------------------------------------------------- side by side */
+
+  function SideBySide(root, index) {
+    this.root = root;
+    this.base = root.getAttribute("data-base") || "";
+    this.index = index;
+    this.dataDir = dataDirOf(root);
+    var byId = {};
+    index.entries.forEach(function (e) { byId[e.id] = e; });
+    var params = new URLSearchParams(window.location.search);
+    var ids = (params.get("ids") || "").split(",").map(function (s) { return s.trim(); })
+      .filter(function (s, i, all) { return s && all.indexOf(s) === i; });
+    this.unknown = ids.filter(function (id) { return !byId[id]; });
+    this.entries = ids.filter(function (id) { return byId[id]; }).slice(0, MAX_COMPARED)
+      .map(function (id) { return byId[id]; });
+    this.dropped = ids.filter(function (id) { return byId[id]; }).length - this.entries.length;
+    this.render();
+    var self = this;
+    Array.prototype.forEach.call(root.querySelectorAll("button[data-export]"), function (button) {
+      button.disabled = self.entries.length === 0;
+      button.addEventListener("click", function () {
+        var format = button.getAttribute("data-export");
+        self.exportText(format).then(function (text) {
+          download("alignscape-compare." + EXTENSIONS[format], text, MIME[format]);
+        });
+      });
+    });
+  }
+
+  SideBySide.prototype.rowsSpec = function () {
+    var specs = [];
+    this.index.dimensions.forEach(function (d) {
+      specs.push({ group: d.group, kind: "facet", field: d.id, label: d.label, dim: d });
+    });
+    this.index.tradeoffs.dimensions.forEach(function (d) {
+      specs.push({ group: "trade-offs", kind: "tradeoff", field: d.id,
+        label: d.label + " (" + d.better + " is better)", dim: d });
+    });
+    return specs;
+  };
+
+  SideBySide.prototype.render = function () {
+    var root = this.root;
+    var base = this.base;
+    var entries = this.entries;
+    var status = root.querySelector("#side-status");
+    var notes = [];
+    if (entries.length < 2) {
+      notes.push("Name two to " + MAX_COMPARED + " entries in the address (side-by-side.html?ids=a,b,c), or pick them in the explorer.");
+    }
+    if (this.unknown.length) notes.push("Not in the catalog: " + this.unknown.join(", ") + ".");
+    if (this.dropped > 0) notes.push("Only the first " + MAX_COMPARED + " entries are compared.");
+    status.textContent = (entries.length ? entries.length + " entries compared; cells that differ are marked. " : "") + notes.join(" ");
+    var table = root.querySelector("#side-table");
+    table.textContent = "";
+    if (!entries.length) return;
+    var thead = el("thead");
+    var head = el("tr");
+    head.appendChild(el("th", { scope: "col" }, "Dimension"));
+    entries.forEach(function (e) {
+      var th = el("th", { scope: "col", "data-id": e.id, title: e.name });
+      th.appendChild(el("a", { href: safeHref(base, e.url) }, e.short_name || e.name));
+      th.appendChild(el("span", { "class": "as-muted as-side-meta" }, e.kind + ", " + e.year));
+      head.appendChild(th);
+    });
+    thead.appendChild(head);
+    table.appendChild(thead);
+    var tbody = el("tbody");
+    var lastGroup = null;
+    var width = entries.length + 1;
+    var differing = 0;
+    this.rowsSpec().forEach(function (spec) {
+      if (spec.group !== lastGroup) {
+        var g = el("tr", { "class": "as-side-group" });
+        g.appendChild(el("th", { scope: "colgroup", colspan: String(width) }, spec.group));
+        tbody.appendChild(g);
+        lastGroup = spec.group;
+      }
+      var values = entries.map(function (e) { return cellValue(e, spec).slice().sort(); });
+      var keys = values.map(function (v) { return v.join("\u0000"); });
+      var differs = keys.some(function (k) { return k !== keys[0]; });
+      if (differs) differing++;
+      var tr = el("tr", { "data-field": spec.field, "class": differs ? "as-side-differs" : "as-side-same" });
+      var th = el("th", { scope: "row" }, spec.label);
+      if (differs) th.appendChild(el("span", { "class": "as-side-flag" }, " (differs)"));
+      tr.appendChild(th);
+      values.forEach(function (v, i) {
+        // Within a differing row, a cell differs when another entry's value is not its own.
+        var own = keys[i];
+        var odd = differs && keys.filter(function (k) { return k === own; }).length <= keys.length / 2;
+        var td = el("td", { "class": (differs ? "as-cell-differs" : "") + (odd ? " as-cell-odd" : "") || null });
+        var text = spec.kind === "facet" ? v.map(function (x) { return optionLabel(spec.dim, x); }).join(", ") : v.join("");
+        td.textContent = text || (spec.kind === "facet" ? "\u2013" : "not determined");
+        if (!v.length) td.classList.add("as-muted");
+        tr.appendChild(td);
+      });
+      tbody.appendChild(tr);
+    });
+    table.appendChild(tbody);
+    status.textContent = entries.length + " entries compared; " + differing + " of " +
+      this.rowsSpec().length + " rows differ (marked). " + notes.join(" ");
+  };
+
+  SideBySide.prototype.exportText = function (format) {
+    var entries = this.entries;
+    if (format === "bibtex") return bibtexFor(this.dataDir, entries);
+    var specs = this.rowsSpec();
+    if (format === "json") return Promise.resolve(asJSON(entries));
+    // As the CLI's --format csv: one row per entry, every dimension and trade-off a column.
+    var header = ["id", "short_name", "name", "kind", "year"].concat(specs.map(function (s) {
+      return s.kind === "tradeoff" ? "tradeoff." + s.field : s.field;
+    }));
+    return Promise.resolve(csvText(header, entries.map(function (e) {
+      return [e.id, spreadsheetSafe(e.short_name || ""), spreadsheetSafe(e.name), e.kind, e.year]
+        .concat(specs.map(function (s) { return cellValue(e, s).join(";"); }));
+    })));
   };
 
   /* ---------------------------------------------------------------- matrix */
@@ -510,6 +908,7 @@
   function start() {
     mount("as-explorer", Explorer, "explorer-count", "alignscapeExplorer");
     mount("as-matrix", Matrix, "matrix-count", "alignscapeMatrix");
+    mount("as-side", SideBySide, "side-status", "alignscapeSideBySide");
     Array.prototype.forEach.call(document.querySelectorAll(".as-graph[data-graph]"), function (holder) {
       if (typeof window.cytoscape !== "function") return; // the static picture stays
       loadJSON(holder.getAttribute("data-graph")).then(function (data) {

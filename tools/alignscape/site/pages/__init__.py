@@ -15,6 +15,7 @@ from alignscape.site.pages import (
     home,
     reference,
     scenarios,
+    side_by_side,
     stats,
     taxonomy,
     tradeoffs,
@@ -26,6 +27,7 @@ FAMILIES = (
     ("trade-offs", tradeoffs), ("explorer and matrix", explorer), ("graphs", graphs),
     ("gaps", gaps), ("statistics", stats), ("bibliography", bibliography),
     ("contributing", contributing), ("scenarios", scenarios), ("entry reference", reference),
+    ("side by side", side_by_side),
 )
 
 
