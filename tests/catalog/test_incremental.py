@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from alignscape.catalog import cache
-from alignscape.catalog.cache import EntryMemo
+from alignscape.catalog import store
+from alignscape.catalog.store import EntryMemo
 from alignscape.catalog.validation import validate_catalog
 
 OLD = time.time_ns() - 3600 * 10**9
@@ -25,7 +25,7 @@ def project(project_root, tmp_path, monkeypatch):
     for path in root.rglob("*"):
         if path.is_file():
             os.utime(path, ns=(OLD, OLD))
-    monkeypatch.setattr(cache, "RACY_NS", 0)  # the tests edit well after each run
+    monkeypatch.setattr(store, "RACY_NS", 0)  # the tests edit well after each run
     return root
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from alignscape.catalog import cache
+from alignscape.catalog import cache, store
 from alignscape.catalog.cache import CatalogCache
 from alignscape.model import CatalogInvalid
 from alignscape.query.engine import select
@@ -31,7 +31,7 @@ def project(project_root, tmp_path, monkeypatch):
     age(root)
     # utime() sets ctime to now, which the two-second racy window would distrust; the tests
     # edit files well after each load, so no window is needed to see their edits.
-    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setattr(store, "RACY_NS", 0)
     monkeypatch.setenv("ALIGNSCAPE_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("ALIGNSCAPE_CACHE", raising=False)
     return root
@@ -192,11 +192,11 @@ def test_catalog_load_with_cache_equals_a_fresh_load(project):
 def test_recently_changed_files_are_hashed_again(project, monkeypatch):
     """A file changed less than RACY_NS before the memo was taken could change again within
     the file system's timestamp granularity unseen, so its memoised digest is not trusted."""
-    monkeypatch.setattr(cache, "RACY_NS", 10**20)  # every file counts as just changed
+    monkeypatch.setattr(store, "RACY_NS", 10**20)  # every file counts as just changed
     key, table, rehashed, taken = cache.fingerprint(project)
     again = cache.fingerprint(project, table, taken)
     assert again[0] == key and again[2] == rehashed == sum(len(t[0]) for t in table.values())
-    monkeypatch.setattr(cache, "RACY_NS", 0)
+    monkeypatch.setattr(store, "RACY_NS", 0)
     assert cache.fingerprint(project, table, taken)[2] == 0
 
 

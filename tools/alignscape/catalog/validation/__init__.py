@@ -95,7 +95,7 @@ def _default_memo(root: Path):
     """The user's EntryMemo for this catalog, unless ALIGNSCAPE_CACHE=off."""
     if os.environ.get("ALIGNSCAPE_CACHE", "").lower() in ("off", "0", "no", "false"):
         return None
-    from alignscape.catalog.cache import EntryMemo
+    from alignscape.catalog.store import EntryMemo
 
     return EntryMemo(root)
 
