@@ -12,7 +12,8 @@ AXE = Path(__file__).resolve().parents[1] / "fixtures" / "axe-core" / "axe.min.j
 PAGES = ("index.html", "explorer.html", "compare.html", "taxonomy/index.html",
          "taxonomy/synthesis.html", "tradeoffs/index.html", "tradeoffs/bias_risk.html",
          "graphs/index.html", "graphs/lineage.html", "graphs/design-space.html",
-         "graphs/tradeoffs.html", "gaps.html", "stats.html", "bibliography.html",
+         "graphs/scatter.html", "graphs/tradeoffs.html", "gaps.html", "stats.html",
+         "bibliography.html",
          "contributing.html", "entries/index.html")
 
 
@@ -114,14 +115,14 @@ def test_entry_page_shows_stage_table_and_bibtex(catalog, site_url, page):
     assert page.errors == []
 
 
-@pytest.mark.parametrize("name", ["lineage", "design-space", "tradeoffs"])
+@pytest.mark.parametrize("name", ["lineage", "tradeoffs"])
 def test_graph_page_draws_its_nodes(site_url, page, name):
     _open(page, site_url + f"graphs/{name}.html")
     page.wait_for_function(f"window.alignscapeGraphs && window.alignscapeGraphs['{name}']")
     nodes = page.evaluate(f"window.alignscapeGraphs['{name}'].nodes().length")
     assert nodes > 0
     assert page.locator(".as-graph-canvas canvas").count() > 0
-    assert not page.locator(".as-graph-fallback").is_visible()
+    assert not page.locator(".asg-graph-fallback").is_visible()
     assert page.errors == []
 
 

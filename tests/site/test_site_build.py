@@ -75,7 +75,12 @@ def test_every_entry_has_a_page_with_its_content(catalog, site_dir):
         assert f"../taxonomy/{group}.html#{dim}-{opt}" in html
 
 
-def test_every_option_has_an_anchor_listing_its_entries(catalog, site_dir):
+def test_every_option_has_an_anchor_counting_its_entries(catalog, site_dir):
+    """Each option names its most recent few entries and links to the explorer for all."""
+    from urllib.parse import quote
+
+    from alignscape.site.pages.taxonomy import SHOWN
+
     for group in catalog.taxonomy.groups:
         page = site_dir / "taxonomy" / f"{group.id}.html"
         parsed = parse(page)
@@ -86,15 +91,26 @@ def test_every_option_has_an_anchor_listing_its_entries(catalog, site_dir):
         text = page.read_text()
         for dim in group.dimensions:
             for option in dim.options:
-                for entry in catalog.using(option.qualified):
+                users = catalog.using(option.qualified)
+                if not users:
+                    continue
+                expr = quote(f"{group.id}.{dim.id} has {option.id}")
+                assert f'href="../explorer.html?expr={expr}">{len(users)} ' in text
+                recent = sorted(users, key=lambda e: (-e.year, e.label.lower()))[:SHOWN]
+                for entry in recent:
                     assert f'href="../entries/{entry.id}.html"' in text
 
 
-def test_every_tradeoff_dimension_has_a_page_ranking_every_entry(catalog, site_dir):
+def test_every_tradeoff_dimension_has_a_page_counting_every_level(catalog, site_dir):
+    from urllib.parse import quote
+
     for dim in catalog.tradeoffs.dimensions.values():
         text = (site_dir / "tradeoffs" / f"{dim.id}.html").read_text()
-        linked = set(re.findall(r'href="\.\./entries/([a-z0-9_]+)\.html"', text)) - {"index"}
-        assert linked == set(catalog.entries), dim.id
+        for level in catalog.tradeoffs.levels:
+            n = sum(1 for e in catalog if catalog.profile(e)[dim.id].level == level)
+            if n:
+                expr = quote(f"{dim.id} = {level}")
+                assert f'href="../explorer.html?expr={expr}">{n}</a>' in text, (dim.id, level)
         for effect in catalog.tradeoffs.effects:
             if effect.dimension != dim.id:
                 continue
@@ -109,10 +125,11 @@ def test_other_pages_exist(site_dir):
     for page in ("index", "explorer", "compare", "gaps", "stats", "bibliography",
                  "contributing", "entries/index", "taxonomy/index", "tradeoffs/index",
                  "scenarios/index",
-                 "graphs/index", "graphs/lineage", "graphs/design-space", "graphs/tradeoffs"):
+                 "graphs/index", "graphs/lineage", "graphs/design-space", "graphs/scatter",
+                 "graphs/tradeoffs"):
         assert (site_dir / f"{page}.html").is_file(), page
     assert "<svg" in (site_dir / "stats.html").read_text()
-    for graph in ("lineage", "design-space", "tradeoffs"):
+    for graph in ("lineage", "tradeoffs"):
         data = json.loads((site_dir / "data" / "graphs" / f"{graph}.json").read_text())
         assert data["elements"]["nodes"], graph
         assert "<svg" in (site_dir / "graphs" / f"{graph}.html").read_text()
