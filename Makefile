@@ -8,7 +8,7 @@ TEST_STAMP  := $(VENV)/.installed-test
 BENCH_STAMP := $(VENV)/.installed-bench
 TEST_EXTRAS := dev,site,pipeline,model,ray,measure
 
-.PHONY: help install install-test hooks serve build test test-fast lint bench bench-site validate clean chromium
+.PHONY: help install install-test hooks serve build test test-fast lint bench bench-site validate clean chromium screenshots
 
 help:
 	@echo "make serve     install and serve the site on http://127.0.0.1:8000"
@@ -20,6 +20,7 @@ help:
 	@echo "make bench     benchmarks (ratios against a baseline measured in the same run);"
 	@echo "               SIZES=2000 picks the catalog sizes (default 200,2000,10000)"
 	@echo "make bench-site  build the site for a synthetic 10,000-entry catalog, timed"
+	@echo "make screenshots PNGs of the main pages (desktop and phone, light and dark) in build/screenshots"
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -83,6 +84,12 @@ bench-readme: $(BENCH_STAMP)
 # The site for a synthetic 10,000-entry catalog: generation and mkdocs times, peak memory.
 bench-site: $(BENCH_STAMP)
 	$(BIN)/python -m alignscape.bench.site --entries 10000
+
+# The main pages at desktop (1280 px) and phone (390 px) sizes, light and dark, for review
+# without a browser: build/screenshots/<page>-<size>-<scheme>.png.
+screenshots: $(TEST_STAMP) chromium
+	$(BIN)/alignscape build -q
+	$(BIN)/python scripts/screenshots.py --site build/site --out build/screenshots
 
 clean:
 	rm -rf build .pytest_cache
