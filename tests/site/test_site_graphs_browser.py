@@ -301,3 +301,17 @@ def test_make_screenshots_writes_pngs(site_dir, tmp_path):
     assert names == [f"timeline-{s}-{c}.png" for s in ("desktop", "phone")
                      for c in ("dark", "light")]
     assert all(p.stat().st_size > 10_000 for p in out.glob("*.png"))
+
+
+def test_comparison_matrix_is_full_width_with_sticky_headers(site_url, page):
+    _ready(page, site_url + "compare.html?stage=synthesis")
+    page.wait_for_selector("#matrix-table tbody tr")
+    content = page.evaluate("document.querySelector('.md-content').getBoundingClientRect().width")
+    assert content > 1100  # of 1280: no sidebars beside it
+    head = page.locator("#matrix-table thead tr:last-child th").nth(2)
+    top = head.bounding_box()["y"]
+    page.evaluate("document.querySelector('.as-matrix-scroll').scrollTop = 600")
+    page.wait_for_timeout(100)
+    assert abs(head.bounding_box()["y"] - top) < 2  # the header stayed where it was
+    first_row = page.locator("#matrix-table tbody tr").first.bounding_box()["y"]
+    assert first_row < top  # while the rows scrolled under it

@@ -425,7 +425,7 @@
     });
     var c = colours(this.root);
     var width = Math.max(300, Math.min(plot.clientWidth || 640, 760));
-    var ml = width < 480 ? 62 : 96, mb = 58, mt = 14, mr = 10;
+    var ml = width < 480 ? 78 : 96, mb = 58, mt = 14, mr = 10;
     var cw = (width - ml - mr) / xl.length;
     var ch = Math.min(cw, 150);
     var height = mt + ch * yl.length + mb;
