@@ -30,7 +30,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from alignscape.bench.context import Context, Result
+from alignscape.bench.pipeline import bench_pipeline
 from alignscape.bench.query import bench_query
+from alignscape.bench.serve import bench_serve
+from alignscape.bench.site import bench_site_build
 from alignscape.bench.validation import bench_validation
 from alignscape.paths import find_root
 
@@ -52,8 +55,8 @@ BENCHMARKS: list[Benchmark] = [
               "edit", bench_validation),
     Benchmark("query", "`alignscape query` from a cold process: cached, after an edit, "
               "re-parsing", bench_query),
-    # The pipeline's own benchmark module registers here (instantiation vs pandas, client
-    # overhead vs httpx); its PENDING rows below then disappear.
+    Benchmark("pipeline", "instantiation of 1,000,000 scored responses vs pandas",
+              bench_pipeline, sized=False),
 ]
 
 # Work the report must cover, by the name of the benchmark that will measure it.

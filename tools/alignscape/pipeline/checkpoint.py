@@ -25,6 +25,9 @@ from pathlib import Path
 
 CHECKPOINT = "checkpoint.jsonl"
 DROPPING = "dropping.json"
+# One encoder for every output line: the same text as json.dumps(row, ensure_ascii=False,
+# default=str), without building an encoder per row.
+_encode_row = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 class Checkpoint:
@@ -116,15 +119,14 @@ class Checkpoint:
 
     def write(self, name: str, rows) -> int:
         fh = self.handles[name]
-        n = 0
-        crc = self._crc.get(name, 0)
-        for row in rows:
-            data = json.dumps(row, ensure_ascii=False, default=str).encode() + b"\n"
-            fh.write(data)
-            crc = zlib.crc32(data, crc)
-            n += 1
-        self._crc[name] = crc
-        return n
+        lines = [_encode_row(row) for row in rows]
+        if not lines:
+            return 0
+        # One write and one CRC per batch (the CRC of the concatenation, as line by line).
+        data = ("\n".join(lines) + "\n").encode()
+        fh.write(data)
+        self._crc[name] = zlib.crc32(data, self._crc.get(name, 0))
+        return len(lines)
 
     def commit(self, keys: list[str], elapsed: float | None = None) -> None:
         offsets, crcs = {}, {}

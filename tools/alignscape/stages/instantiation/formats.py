@@ -14,6 +14,7 @@ import json
 import statistics
 
 from alignscape.stages.base import by_id, candidates, score_of
+from alignscape.stages.instantiation.pairing import ranked
 from alignscape.stages.registry import Param, stage
 
 STYLE = {"style": Param(str, None, "TRL style: standard strings or conversational "
@@ -40,19 +41,28 @@ def completion_value(text: str, config: dict):
     return text
 
 
+# What provenance keeps of a candidate. Keys are sorted when encoded, so the order in which
+# a candidate holds them does not matter.
+PROVENANCE_KEYS = frozenset(("id", "model", "origin", "decoding", "score", "scores", "aspects",
+                             "verified", "parent", "finish_reason", "truncated", "incomplete",
+                             "incomplete_aspects"))
+# One encoder for every row (json.dumps would build one per call): the same text as
+# json.dumps(..., ensure_ascii=False, sort_keys=True, default=str).
+_encode_provenance = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
+
 def provenance(record: dict, ctx, cands: list[dict], **extra) -> str:
-    judges = sorted({j["judge"] for j in record.get("judgements", []) if j.get("judge")})
-    return json.dumps({
+    judgements = record.get("judgements")
+    judges = sorted({j["judge"] for j in judgements if j.get("judge")}) if judgements else []
+    keys = PROVENANCE_KEYS
+    return _encode_provenance({
         "entry": getattr(ctx, "entry", None), "stages": record.get("trace", []),
         "seed": getattr(ctx, "seed", None),
         "backends": ctx.describe() if hasattr(ctx, "describe") else {},
         "prompt_origin": record.get("prompt_origin"),
-        "candidates": [{k: c.get(k) for k in ("id", "model", "origin", "decoding", "score",
-                                              "scores", "aspects", "verified", "parent",
-                                              "finish_reason", "truncated", "incomplete",
-                                              "incomplete_aspects")
-                        if c.get(k) is not None} for c in cands],
-        "judges": judges, **extra}, ensure_ascii=False, sort_keys=True, default=str)
+        "candidates": [{k: v for k, v in c.items() if k in keys and v is not None}
+                       for c in cands],
+        "judges": judges, **extra})
 
 
 def usable_by_id(record: dict) -> dict[str, dict]:
@@ -195,8 +205,7 @@ def ordered(record):
     if record.get("ranking"):
         cands = by_id(record)
         return [cands[i] for i in record["ranking"] if i in usable]
-    return sorted((c for c in candidates(record) if score_of(c) is not None),
-                  key=lambda c: -score_of(c))
+    return ranked(record)
 
 
 @fmt("instantiation.formats.listwise")

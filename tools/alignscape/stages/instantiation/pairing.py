@@ -20,8 +20,16 @@ TIES = {"ties": Param(str, "drop", "drop or keep pairs of equally judged candida
 
 
 def ranked(record: dict) -> list[dict]:
-    return sorted((c for c in candidates(record) if score_of(c) is not None),
-                  key=lambda c: -score_of(c))
+    """Scored usable candidates, highest score first; equal scores keep their input order (a
+    stable sort), so best_vs_worst chooses the earliest of the best and rejects the latest of
+    the worst."""
+    scored = [(-s, c) for c in candidates(record) if (s := score_of(c)) is not None]
+    scored.sort(key=_first)
+    return [c for _, c in scored]
+
+
+def _first(item):
+    return item[0]
 
 
 def pair(better: dict, worse: dict, rule: str) -> dict:
