@@ -32,8 +32,6 @@ from pathlib import Path
 from alignscape.bench.context import Context, Result
 from alignscape.bench.pipeline import bench_pipeline
 from alignscape.bench.query import bench_query
-from alignscape.bench.serve import bench_serve
-from alignscape.bench.site import bench_site_build
 from alignscape.bench.validation import bench_validation
 from alignscape.paths import find_root
 
