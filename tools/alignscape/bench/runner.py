@@ -32,6 +32,8 @@ from pathlib import Path
 from alignscape.bench.context import Context, Result
 from alignscape.bench.pipeline import bench_pipeline
 from alignscape.bench.query import bench_query
+from alignscape.bench.serve import bench_serve
+from alignscape.bench.site import bench_site_build
 from alignscape.bench.validation import bench_validation
 from alignscape.paths import find_root
 
@@ -55,6 +57,9 @@ BENCHMARKS: list[Benchmark] = [
               "re-parsing", bench_query),
     Benchmark("pipeline", "instantiation of 1,000,000 scored responses vs pandas",
               bench_pipeline, sized=False),
+    Benchmark("site", "the full site build vs plain mkdocs-material on as many trivial pages",
+              bench_site_build),
+    Benchmark("serve", "`serve`'s live rebuild after one entry is edited", bench_serve),
 ]
 
 # Work the report must cover, by the name of the benchmark that will measure it.

@@ -19,6 +19,7 @@ from alignscape.catalog.loader import load_catalog
 from alignscape.model import CatalogInvalid
 from alignscape.site.build import build_site
 from alignscape.site.errors import SiteError
+from alignscape.site.incremental import update
 from alignscape.site.paths import SitePaths
 
 DEBOUNCE_SECONDS = 0.4
@@ -47,13 +48,47 @@ class SiteServer:
         self._changed = threading.Event()
         self._lock = threading.Lock()
         self.builds = 0  # successful builds so far
+        self.catalog = None  # what the served site was built from
+        self._paths_changed: set[str] = set()
+        self.last_update = None  # the last incremental update (site/incremental.py)
+
+    def rebuild_changed(self) -> bool:
+        """After changes under catalog/entries only: update the pages that show the changed
+        entries (site/incremental.py); anything else, or a failure, rebuilds it all."""
+        changed, self._paths_changed = self._paths_changed, set()
+        entries_dir = str((self.root / "catalog" / "entries").resolve())
+        if self.catalog is None or not changed or not all(
+                p.startswith(entries_dir + "/") for p in changed):
+            return self.rebuild()
+        with self._lock:
+            started = time.perf_counter()
+            try:
+                catalog = load_catalog(self.root, cache=True)
+                result = update(self.catalog, catalog, self.staging, self.paths.site)
+            except CatalogInvalid as exc:
+                for finding in exc.findings[:20]:
+                    self.err(finding.format())
+                self.err(f"alignscape serve: {exc}; still serving the last good site")
+                return False
+            except SiteError as exc:
+                self.err(f"alignscape serve: {exc}; rebuilding the whole site")
+                result = None
+            if result is not None:
+                self.catalog = catalog
+                self.last_update = result
+                self.builds += 1
+                self.progress(f"updated {len(result.rendered)} pages for "
+                              f"{', '.join(result.entries) or 'no changed entry'} in "
+                              f"{time.perf_counter() - started:.1f} s")
+                return True
+        return self.rebuild()
 
     def rebuild(self) -> bool:
         """One build into staging, swapped into place on success."""
         with self._lock:
             started = time.perf_counter()
             try:
-                catalog = load_catalog(self.root)
+                catalog = load_catalog(self.root, cache=True)
                 build_site(catalog, self.staging, self.progress)
             except CatalogInvalid as exc:
                 for finding in exc.findings[:20]:
@@ -71,12 +106,14 @@ class SiteServer:
             self.staging.site.rename(target)
             shutil.rmtree(old, ignore_errors=True)
             self.builds += 1
+            self.catalog = catalog
             self.progress(f"site rebuilt in {time.perf_counter() - started:.1f} s "
                           f"({len(catalog)} entries)")
             return True
 
     def notice(self, path: str) -> None:
         if not path.endswith(IGNORED_SUFFIXES) and "/." not in path:
+            self._paths_changed.add(str(Path(path).resolve()))
             self._changed.set()
 
     def watch_forever(self, stop: threading.Event) -> None:
@@ -88,7 +125,7 @@ class SiteServer:
                 self._changed.clear()
                 time.sleep(DEBOUNCE_SECONDS)
             self.progress("change detected, rebuilding")
-            self.rebuild()
+            self.rebuild_changed()
 
 
     def start_watching(self, stop: threading.Event):

@@ -1,0 +1,67 @@
+"""The `serve` benchmark: the live rebuild after one entry is edited (site/incremental.py) vs
+the full rebuild `serve` used to run for every change, in one process per size.
+
+    python -m alignscape.bench.serve ROOT SITE_SRC OUT   # prints one JSON line
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from alignscape.bench.context import Context, Result
+
+
+def measure(root: Path, site_src: Path, out: Path) -> dict:
+    from alignscape.site.serve import SiteServer
+
+    messages: list[str] = []
+    server = SiteServer(root, out, messages.append, messages.append, site_src=site_src)
+    started = time.perf_counter()
+    if not server.rebuild():
+        raise RuntimeError("\n".join(messages[-20:]))
+    full = time.perf_counter() - started
+    edits = []
+    for n, path in enumerate(sorted((root / "catalog" / "entries").glob("synthetic_*.yaml"))[
+            :3]):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("summary: ", f"summary: Edited {n}. ", 1),
+                        encoding="utf-8")
+        server.notice(str(path))
+        started = time.perf_counter()
+        if not server.rebuild_changed():
+            raise RuntimeError("\n".join(messages[-20:]))
+        update = server.last_update
+        edits.append({"seconds": time.perf_counter() - started,
+                      "rendered": len(update.rendered) if update else None,
+                      "regenerated": len(update.regenerated) if update else None,
+                      "parts": update.seconds if update else {}})
+    return {"full": full, "edits": edits}
+
+
+def bench_serve(context: Context) -> list[Result]:
+    import statistics
+
+    root = context.synthetic_catalog()
+    out = context.workdir / f"serve-{context.entries}"
+    timing, done = context.run([sys.executable, "-m", "alignscape.bench.serve", str(root),
+                                str(context.source_root / "site"), str(out)])
+    data = json.loads(done.stdout.strip().splitlines()[-1])
+    edits = data["edits"]
+    wall = statistics.median(e["seconds"] for e in edits)
+    parts = edits[len(edits) // 2]["parts"]
+    return [Result(
+        "`serve` rebuild after editing one entry", wall,
+        f"median of {len(edits)} edits; {edits[0]['rendered']} pages rendered by mkdocs, "
+        f"{edits[0]['regenerated']} generated files changed; generate "
+        f"{parts.get('generate', 0):.2f} s, mkdocs {parts.get('mkdocs', 0):.2f} s; peak memory "
+        "is the serving process's (the full build's mkdocs child included)",
+        baseline="the full rebuild serve ran before (same process)",
+        baseline_seconds=data["full"], peak_mb=timing.peak_mb, goal="< 2 s at 10,000",
+        entries=context.entries)]
+
+
+if __name__ == "__main__":
+    print(json.dumps(measure(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))))
