@@ -66,8 +66,42 @@ def affected(old: Catalog, new: Catalog, ids: list[str]) -> set[str]:
     return out
 
 
+def memoize_profiles(catalog: Catalog, previous: Catalog | None = None) -> Catalog:
+    """Make catalog.profile(entry) computed once per entry (every page family asks for it),
+    keeping the profiles of `previous` for the entries that did not change: a profile depends
+    on the entry and the trade-off rules only, and only entries changed."""
+    memo: dict[str, tuple] = dict(getattr(previous, "_profile_memo", {}))
+    compute = catalog.profile
+
+    def profile(entry):
+        entry = catalog.entries[entry] if isinstance(entry, str) else entry
+        known = memo.get(entry.id)
+        if known is not None and (known[0] is entry or known[0] == entry):
+            return known[1]
+        value = compute(entry)
+        memo[entry.id] = (entry, value)
+        return value
+
+    catalog._profile_memo = memo
+    catalog.profile = profile
+    return catalog
+
+
+_ENV: list = []  # the template environment of the last update: its compiled templates
+
+
 class _Capture(PageContext):
-    """A PageContext that writes a file only when its content differs from what is there."""
+    """A PageContext that writes a file only when its content differs from what is there, and
+    keeps the compiled templates from one update to the next (their filters do not depend on
+    the catalog; the globals, which do, are this catalog's)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if _ENV:
+            _ENV[0].globals.update(self.env.globals)
+            self.env = _ENV[0]
+        else:
+            _ENV.append(self.env)
 
     def write(self, relative: str, text: str) -> None:
         if relative.endswith(".md"):
@@ -222,16 +256,17 @@ def render_pages(paths: SitePaths, sources: list[str], site: Path) -> list[str]:
         nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
         chosen = []
-        for file in files.documentation_pages():
-            if file.page is None and file.inclusion.is_not_in_nav():
-                if file.src_uri not in wanted:
-                    continue
+        for src_uri in sorted(wanted):
+            file = files.get_file_from_path(src_uri)
+            if file is None:
+                raise SiteError(f"mkdocs does not know {src_uri}")
+            if file.page is None:
                 Page(None, file, config)
-            if file.src_uri in wanted:
-                _populate_page(file.page, config, files)
-                chosen.append(file)
-            elif file.page is not None and file.page.title is None:
-                file.page.read_source(config)  # a title for the navigation
+            _populate_page(file.page, config, files)
+            chosen.append(file)
+        for page in nav.pages:
+            if page.file.src_uri not in wanted and page.title is None:
+                page.read_source(config)  # a title for the navigation
         env = config.plugins.on_env(env, config=config, files=files)
         for file in chosen:
             _build_page(file.page, config, chosen, nav, env)
@@ -265,6 +300,7 @@ def update(old: Catalog, new: Catalog, paths: SitePaths, site: Path) -> Update |
     result = Update(ids)
     if not ids:
         return result
+    memoize_profiles(new, old)
     regenerate(old, new, ids, paths, result)
     started = time.perf_counter()
     result.rendered = render_pages(paths, result.regenerated, site)

@@ -19,7 +19,7 @@ from alignscape.catalog.loader import load_catalog
 from alignscape.model import CatalogInvalid
 from alignscape.site.build import build_site
 from alignscape.site.errors import SiteError
-from alignscape.site.incremental import update
+from alignscape.site.incremental import memoize_profiles, update
 from alignscape.site.paths import SitePaths
 
 DEBOUNCE_SECONDS = 0.4
@@ -88,7 +88,7 @@ class SiteServer:
         with self._lock:
             started = time.perf_counter()
             try:
-                catalog = load_catalog(self.root, cache=True)
+                catalog = memoize_profiles(load_catalog(self.root, cache=True))
                 build_site(catalog, self.staging, self.progress)
             except CatalogInvalid as exc:
                 for finding in exc.findings[:20]:
