@@ -57,11 +57,11 @@ def affected(old: Catalog, new: Catalog, ids: list[str]) -> set[str]:
     out = set(ids)
     for catalog in (old, new):
         for entry in catalog:
-            related = (set(entry.builds_on) | set(entry.uses_data)
-                       | set(entry.training.get("objectives", ()))) & set(new.entries)
+            related = {*entry.builds_on, *entry.uses_data,
+                       *entry.training.get("objectives", ())}
             if entry.id in changed:
-                out |= related
-            elif related & changed:
+                out |= {i for i in related if i in new.entries}
+            elif not related.isdisjoint(changed):
                 out.add(entry.id)
     return out
 
