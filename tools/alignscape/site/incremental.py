@@ -154,64 +154,9 @@ def regenerate(old: Catalog, new: Catalog, ids: list[str], paths: SitePaths,
 
 def similar_for(ctx: PageContext, ids: list[str]) -> dict[str, list[dict]]:
     """pages.entries.similar_entries for `ids` only: the same candidates, score and ranking."""
-    from alignscape.query.analysis import compared_dimensions, similar
-    from alignscape.site.pages.entries import (
-        DIFFERS_SHOWN,
-        SIMILAR_CANDIDATES,
-        SIMILAR_OPTION_CAP,
-        SIMILAR_SHOWN,
-    )
+    from alignscape.site.pages.entries import similar_entries
 
-    catalog = ctx.catalog
-    label = ctx.links.option_label
-    dims = catalog.taxonomy.dimensions
-    compared = compared_dimensions(catalog)
-    sets: dict[str, dict] = {}
-
-    def options(entry_id: str) -> dict:
-        if entry_id not in sets:
-            e = catalog.entries[entry_id]
-            sets[entry_id] = {d: frozenset(e.choices[d]) for d in compared if e.choices.get(d)}
-        return sets[entry_id]
-
-    def score(a: dict, b: dict) -> float:
-        keys = a.keys() | b.keys()
-        if not keys:
-            return 0.0
-        empty = frozenset()
-        return sum(len(a.get(k, empty) & b.get(k, empty)) / len(a.get(k, empty) | b.get(k, empty))
-                   for k in keys) / len(keys)
-
-    out: dict[str, list[dict]] = {}
-    for entry_id in ids:
-        entry = catalog.entries[entry_id]
-        counts: dict[str, int] = {}
-        for option in entry.options:
-            users = ctx.using.get(option, ())
-            if len(users) > SIMILAR_OPTION_CAP:
-                continue
-            for other in users:
-                if other.id != entry.id:
-                    counts[other.id] = counts.get(other.id, 0) + 1
-        if not counts:
-            continue
-        mine = options(entry.id)
-        nominated = sorted(counts, key=lambda i: (-counts[i], i))[:SIMILAR_CANDIDATES]
-        best = sorted(nominated, key=lambda i: (-score(mine, options(i)), i))[:SIMILAR_SHOWN * 2]
-        rows = []
-        for found in similar(catalog, entry.id, limit=SIMILAR_SHOWN,
-                             within=[catalog.entries[i] for i in best]):
-            if found.score <= 0:
-                continue
-            differs = [{"dimension": dims[dim].label if dim in dims else dim,
-                        "mine": [label(f"{dim}.{o}") for o in here],
-                        "theirs": [label(f"{dim}.{o}") for o in there]}
-                       for dim, (here, there) in found.differs.items()]
-            rows.append({"entry": found.entry, "score": round(found.score * 100),
-                         "differs": differs[:DIFFERS_SHOWN],
-                         "more": max(len(differs) - DIFFERS_SHOWN, 0)})
-        out[entry.id] = rows
-    return out
+    return similar_entries(ctx, ids)
 
 
 class _Count(logging.Handler):

@@ -109,7 +109,7 @@ def entry_context(ctx: PageContext, entry: Entry, linker, dates=None, measuremen
     }
 
 
-def similar_entries(ctx: PageContext) -> dict[str, list[dict]]:
+def similar_entries(ctx: PageContext, ids=None) -> dict[str, list[dict]]:
     """entry id -> the few entries most like it, as `alignscape similar` ranks them
     (alignscape.query.analysis.similar), each with what differs, computed once for the build.
 
@@ -117,15 +117,21 @@ def similar_entries(ctx: PageContext) -> dict[str, list[dict]]:
     index of options (an option chosen by more than SIMILAR_OPTION_CAP entries nominates no
     one: it says little and would make the count quadratic). The same score as `similar`'s,
     over option sets built once, picks the best few; `similar` then ranks those and says what
-    differs. The work per entry is bounded, so the build stays linear in the catalog's size."""
+    differs. The work per entry is bounded, so the build stays linear in the catalog's size.
+    `ids` limits the work to those entries (serve's live rebuild), with the same ranking."""
     from alignscape.query.analysis import compared_dimensions, similar
 
     catalog = ctx.catalog
     label = ctx.links.option_label
     dims = catalog.taxonomy.dimensions
     compared = compared_dimensions(catalog)
-    sets = {e.id: {d: frozenset(e.choices[d]) for d in compared if e.choices.get(d)}
-            for e in catalog}
+    sets: dict[str, dict] = {}
+
+    def options(entry_id: str) -> dict:
+        if entry_id not in sets:
+            e = catalog.entries[entry_id]
+            sets[entry_id] = {d: frozenset(e.choices[d]) for d in compared if e.choices.get(d)}
+        return sets[entry_id]
 
     def score(a: dict, b: dict) -> float:
         keys = a.keys() | b.keys()
@@ -136,7 +142,7 @@ def similar_entries(ctx: PageContext) -> dict[str, list[dict]]:
                    for k in keys) / len(keys)
 
     out: dict[str, list[dict]] = {}
-    for entry in catalog:
+    for entry in (catalog.entries[i] for i in ids) if ids is not None else catalog:
         counts: dict[str, int] = {}
         for option in entry.options:
             users = ctx.using.get(option, ())
@@ -147,9 +153,9 @@ def similar_entries(ctx: PageContext) -> dict[str, list[dict]]:
                     counts[other.id] = counts.get(other.id, 0) + 1
         if not counts:
             continue
-        mine = sets[entry.id]
+        mine = options(entry.id)
         nominated = sorted(counts, key=lambda i: (-counts[i], i))[:SIMILAR_CANDIDATES]
-        best = sorted(nominated, key=lambda i: (-score(mine, sets[i]), i))[:SIMILAR_SHOWN * 2]
+        best = sorted(nominated, key=lambda i: (-score(mine, options(i)), i))[:SIMILAR_SHOWN * 2]
         rows = []
         for found in similar(catalog, entry.id, limit=SIMILAR_SHOWN,
                              within=[catalog.entries[i] for i in best]):
