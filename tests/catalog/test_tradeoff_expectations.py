@@ -94,3 +94,51 @@ def test_derived_profile_meets_the_expert_reading(catalog, entry_id, dimension, 
         f"{entry_id}.{dimension}: expected {expected} ({why}; {cite}), derived "
         f"{explanation.level} [{explanation.source}] "
         f"by {[e.id for e in explanation.implied_by]} {explanation.reason}")
+
+
+def test_coverage_summary_counts_what_explain_prints(catalog):
+    """`explain --summary` counts the JSON document of `explain --format json`; recount the
+    same pairs from the profiles, independently of that code."""
+    from alignscape.commands._coverage import summarise
+    from alignscape.query.analysis import explain
+
+    document = {"entries": [{"id": e.id, "tradeoffs": explain(catalog, e)} for e in catalog]}
+    summary = summarise(document, catalog.tradeoffs.levels)
+    recount: dict[tuple[str, str], int] = {}
+    for entry in catalog:
+        for dim, explanation in catalog.profile(entry).items():
+            status = explanation.level or (
+                "set_by_data" if explanation.source == "set_by_data" else "unknown")
+            recount[dim, status] = recount.get((dim, status), 0) + 1
+    for dim, row in summary["dimensions"].items():
+        for key in (*catalog.tradeoffs.levels, "set_by_data", "unknown"):
+            assert row[key] == recount.get((dim, key), 0), (dim, key)
+        assert row["determined"] == sum(row[lv] for lv in catalog.tradeoffs.levels)
+    assert summary["pairs"] == len(catalog.entries) * len(catalog.tradeoffs.dimensions)
+
+
+def test_every_dimension_uses_every_level_and_every_gap_says_why(catalog):
+    used: dict[str, set[str]] = {d: set() for d in catalog.tradeoffs.dimensions}
+    for entry in catalog:
+        for dim, explanation in catalog.profile(entry).items():
+            if explanation.level:
+                used[dim].add(explanation.level)
+            else:
+                assert explanation.reason, (entry.id, dim)
+    assert {d: sorted(set(catalog.tradeoffs.levels) - lv) for d, lv in used.items()
+            if lv != set(catalog.tradeoffs.levels)} == {}
+
+
+def test_explain_summary_command(project_root, monkeypatch, capsys):
+    import json
+
+    from alignscape.cli import main
+
+    monkeypatch.chdir(project_root)
+    assert main(["explain", "--summary", "--format", "json", "dpo"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["entries"] == 1 and summary["total"]["set_by_data"] > 0
+    assert main(["explain", "--summary"]) == 0
+    text = capsys.readouterr().out
+    assert text.splitlines()[0].split()[:4] == ["dimension", "low", "medium", "high"]
+    assert "pairs: determined" in text

@@ -17,6 +17,9 @@ def register(sub) -> None:
         "document for the whole catalog).")
     parser.add_argument("id", nargs="?", help="an entry id (default: every entry)")
     parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument("--summary", action="store_true",
+                        help="count, per dimension, the pairs at each level, set by the data "
+                        "and unknown (over every entry, or over ID alone)")
     add_cache_flag(parser)
     parser.set_defaults(handler=run)
 
@@ -25,6 +28,8 @@ def run(args) -> int:
     from alignscape.query.analysis import explain, explain_text
 
     catalog = catalog_or_exit(args)
+    if args.summary:
+        return _summary(args, catalog, explain)
     if args.id is None:
         if args.format == "json":
             print(json.dumps({"entries": [{"id": e.id, "open_stages": e.open_stages,
@@ -39,4 +44,14 @@ def run(args) -> int:
                           "tradeoffs": explain(catalog, entry)}, indent=2))
     else:
         print(explain_text(catalog, entry))
+    return 0
+
+
+def _summary(args, catalog, explain) -> int:
+    from alignscape.commands._coverage import summarise, summary_text
+
+    entries = [entry_or_exit(catalog, args.id, "explain")] if args.id else list(catalog)
+    document = {"entries": [{"id": e.id, "tradeoffs": explain(catalog, e)} for e in entries]}
+    summary = summarise(document, catalog.tradeoffs.levels)
+    print(json.dumps(summary, indent=1) if args.format == "json" else summary_text(summary))
     return 0
