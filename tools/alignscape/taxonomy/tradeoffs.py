@@ -17,7 +17,9 @@ Precedence, per dimension, in this order:
 4. the shifts whose conditions hold are added and the result is clamped to the scale;
 5. with no setting rule, the level is *set by the data* when a stage that decides the dimension
    is open, and *unknown* otherwise, each with the reason.
-An aggregate dimension (evaluator bias) takes the worst of its component dimensions.
+An aggregate dimension (evaluator bias) takes the worst of its component dimensions; while a
+component is undetermined it is undetermined too, unless a known component already sits at the
+worst end of the scale.
 Every level can therefore be explained (`alignscape explain`).
 """
 
@@ -159,19 +161,7 @@ class Tradeoffs:
 
     def _derive(self, dim: TradeoffDimension, context, kind, open_stages, done):
         if dim.aggregate:
-            components = {c: done[c].level for c in dim.aggregate if c in done}
-            known = [self.rank(level) for level in components.values() if level]
-            if known:
-                level = self.levels[max(known) if dim.combine == "max" else min(known)]
-                return LevelExplanation(dim.id, level, "aggregate", components=components,
-                                        derived_level=level)
-            by_data = [done[c] for c in dim.aggregate if done[c].source == "set_by_data"]
-            if by_data:
-                return LevelExplanation(dim.id, None, "set_by_data", components=components,
-                                        reason=by_data[0].reason)
-            return LevelExplanation(dim.id, None, "unknown", components=components,
-                                    reason="none of its components "
-                                    f"({', '.join(dim.aggregate)}) is determined")
+            return self._aggregate(dim, done)
         holding = [e for e in self.effects_on(dim.id) if e.holds(context, kind)]
         setters = [e for e in holding if e.level]
         if not setters:
@@ -188,6 +178,30 @@ class Tradeoffs:
         level = self.levels[min(max(rank, 0), len(self.levels) - 1)]
         return LevelExplanation(dim.id, level, "derived", implied_by=applied, shifted_by=shifts,
                                 superseded=superseded, derived_level=level)
+
+    def _aggregate(self, dim: TradeoffDimension, done) -> LevelExplanation:
+        components = {c: done[c].level for c in dim.aggregate if c in done}
+        known = [self.rank(level) for level in components.values() if level]
+        missing = [c for c in dim.aggregate if c in done and done[c].level is None]
+        worst = (max(known) if dim.combine == "max" else min(known)) if known else None
+        extreme = len(self.levels) - 1 if dim.combine == "max" else 0
+        # The worst of the components is only known when every component is, or when a known
+        # one is already at the end of the scale: nothing a missing one says could pass it.
+        if known and (not missing or worst == extreme):
+            level = self.levels[worst]
+            return LevelExplanation(dim.id, level, "aggregate", components=components,
+                                    derived_level=level)
+        unknown = [c for c in missing if done[c].source == "unknown"]
+        source = "unknown" if unknown else "set_by_data"
+        first = unknown[0] if unknown else missing[0]
+        status = "unknown" if unknown else "set by the data"
+        best = 0 if dim.combine == "max" else len(self.levels) - 1
+        bound = (f"; the known components give at least {self.levels[worst]}"
+                 if known and worst != best else "")
+        return LevelExplanation(
+            dim.id, None, source, components=components,
+            reason=f"it is the worst of {', '.join(dim.aggregate)}, and {first} is {status} "
+            f"({done[first].reason}){bound}")
 
     def _undetermined(self, dim: TradeoffDimension, context, open_stages) -> LevelExplanation:
         open_here = [s for s in dim.stages if s in open_stages]
