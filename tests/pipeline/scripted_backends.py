@@ -88,3 +88,21 @@ class NoLogProbs(Backend):
 
     def generate(self, requests):
         return [Response("x") for _ in requests]
+
+
+class WithLogProbs(Backend):
+    """A text backend (the loopback server) that also gives teacher-forced log-probabilities
+    by the LogProbs rule, as a local model serving one role does both."""
+
+    def __init__(self, text: Backend, logprobs: Backend | None = None):
+        self.text, self.logprobs = text, logprobs or LogProbs()
+        self.name = f"{text.name}+{self.logprobs.name}"
+
+    def generate(self, requests):
+        return self.text.generate(requests)
+
+    def token_logprobs(self, requests, responses):
+        return self.logprobs.token_logprobs(requests, responses)
+
+    def close(self):
+        pass  # the text backend serves other roles too; its own role closes it

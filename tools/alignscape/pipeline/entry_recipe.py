@@ -119,6 +119,10 @@ class _Builder:
                               "and judgements) is written")
         else:
             self._instantiation(judge_config, run)
+        self._something_to_rewrite()
+        if not na["evaluation"]:
+            self._fill_open_evaluation()
+            self._comparisons_for_given_pairs()
         self._fit_for_pairs(judge_config, run.get("config") or {})
         stages = self._stages(run.get("config") or {})
         for key in (run.get("skip") or {}):
@@ -181,6 +185,100 @@ class _Builder:
                 self.notes.append(f"{use} not run as a filter: the recipe pairs or groups "
                                   "candidates, and the best of n is the chosen side of its "
                                   "pairs")
+
+    def _insert_before_judged(self, use: str, config: dict, note: str) -> None:
+        """Add ``use`` after the sources and evaluators, before the first stage that selects,
+        pairs or writes (what reads the judgements)."""
+        if use in registry.DESCRIPTIVE or self._skipped(use) or \
+                any(u == use for u, _ in self.uses):
+            return
+        at = next((i for i, (u, _) in enumerate(self.uses)
+                   if u.startswith(("synthesis.selection.", "instantiation."))), len(self.uses))
+        self.uses.insert(at, (use, dict(config)))
+        self.notes.append(note)
+
+    def _runs(self) -> list[str]:
+        """The option each stage so far runs (an alias's target)."""
+        out = []
+        for use, _ in self.uses:
+            found = self.aliases.get(use)
+            out.append(found.target if found is not None else use)
+        return out
+
+    def _something_to_rewrite(self) -> None:
+        """A source that only rewrites candidates (perturbation, self-refinement) with no
+        source before it rewrites the input's own responses: the benchmark or dataset the
+        method perturbs is what the input carries."""
+        from alignscape.pipeline.lint import REWRITES
+
+        runs = self._runs()
+        first = next((i for i, u in enumerate(runs) if u.startswith("synthesis.sources.")),
+                     None)
+        if first is not None and runs[first] in REWRITES:
+            use = "synthesis.sources.human_written"
+            if self._skipped(use):
+                return
+            self.uses.insert(first, (use, {}))
+            self.notes.append(f"{runs[first]} rewrites existing candidates and no source is "
+                              "classified before it: it rewrites the input's 'responses' "
+                              "(human_written)")
+
+    def _fill_open_evaluation(self) -> None:
+        """The evaluation the method leaves to the data (``open:``), when no evaluator is
+        classified and a later stage reads judgements, gets the most general evaluator that
+        can serve it: candidates read from the input keep the verdicts they came with (their
+        responses' scores, and ``human`` imports the line's ``annotations`` or a file);
+        generated candidates are checked against the record's reference (``rule_verifier``)
+        where a stage reads a correctness verdict, else scored by the ``reward`` role
+        (``reward_model``). Written into the notes."""
+        from alignscape.pipeline.lint import (
+            FROM_INPUT,
+            GENERATED,
+            IMPORT,
+            READS_VERDICT,
+            reads_judgements,
+        )
+
+        if "evaluation" not in self.entry.open_stages or self.chosen("evaluation.evaluators"):
+            return
+        runs = self._runs()
+        if not reads_judgements(runs):
+            return
+        generated = any(u in GENERATED or (u.startswith("synthesis.sources.") and
+                                            u not in FROM_INPUT) for u in runs)
+        if not generated:
+            self._insert_before_judged(IMPORT, {}, "evaluation open: the candidates come "
+                                       "from the input with their verdicts (the responses' "
+                                       "scores; human imports the line's 'annotations', or "
+                                       "--set human.path=FILE)")
+        elif any(u in READS_VERDICT for u in runs):
+            self._insert_before_judged("evaluation.evaluators.rule_verifier", {},
+                                       "evaluation open: generated candidates are checked "
+                                       "against the record's reference (rule_verifier)")
+        else:
+            self._insert_before_judged("evaluation.evaluators.reward_model", {},
+                                       "evaluation open: generated candidates are scored by "
+                                       "the 'reward' role (reward_model; --role reward=SPEC)")
+
+    def _comparisons_for_given_pairs(self) -> None:
+        """``given_pairs`` with no stage that compares candidates pairs the comparisons the
+        data carries: ``human`` imports them (the line's ``annotations`` or a file)."""
+        from alignscape.pipeline.lint import IMPORT, compares
+
+        if "instantiation.pairing.given_pairs" not in self._runs():
+            return
+        for use, config in self.uses:
+            try:
+                st = stage(use, config)
+                st.check(complete=False)
+            except RecipeError:
+                continue  # reported, located, when the stages are built
+            if compares(st):
+                return
+        self._insert_before_judged(IMPORT, {}, "given_pairs with no stage that compares "
+                                   "candidates: the comparisons come with the data (human "
+                                   "imports the line's 'annotations', or --set "
+                                   "human.path=FILE)")
 
     def _check_run_block(self, run: dict) -> None:
         for key in run:

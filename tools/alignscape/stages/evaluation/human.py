@@ -1,6 +1,8 @@
-"""Import human annotations (or any recorded judge's verdicts) from a JSONL file.
+"""Import human annotations (or any recorded judge's verdicts): lines of a JSONL file
+(``path``) and the prompt line's own ``annotations`` (a list of the same objects, without
+``prompt_id``), so a prompts file can carry the verdicts its responses came with.
 
-Each line names a prompt (``prompt_id``) and either
+Each file line names a prompt (``prompt_id``) and either
 * a comparison: ``a`` / ``b`` (candidate ids, model names or exact texts) with ``preference``
   1 (a), 2 (b), 0 (tie) or null (no verdict; kept as such), plus optional ``annotator``; the
   AlpacaEval layout (``generator_1``/``generator_2``) is read as a/b; or
@@ -59,14 +61,48 @@ def _find(record, ref):
     return None
 
 
+def _number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _malformed(row) -> str | None:
+    if not isinstance(row, dict):
+        return "expected an object"
+    if "score" in row:
+        return None if _number(row["score"]) else "score must be a number"
+    if ("a" in row or "generator_1" in row) and ("b" in row or "generator_2" in row):
+        pref = row.get("preference")
+        return None if pref is None or _number(pref) else "preference must be 1, 2, 0 or null"
+    return "neither a rating (response, score) nor a comparison (a, b, preference)"
+
+
+def inline(record: dict) -> list[dict]:
+    """The prompt line's own annotations; a malformed one is an error of its record."""
+    given = record.get("annotations")
+    if given is None:
+        return []
+    if not isinstance(given, list):
+        add_error(record, OPTION, "'annotations' must be a list of objects")
+        return []
+    out = []
+    for i, row in enumerate(given):
+        problem = _malformed(row)
+        if problem:
+            add_error(record, OPTION, f"annotations[{i}]: {problem}")
+        else:
+            out.append(row)
+    return out
+
+
 @stage(OPTION, params={
-    "path": Param(str, None, "the annotations JSONL file (.gz allowed)", required=True),
+    "path": Param(str, None, "the annotations JSONL file (.gz allowed; null: only the prompt "
+                  "lines' own 'annotations')"),
     "judge": Param(str, "human", "judge name in provenance when a line names no annotator")})
 def human(records, config, ctx):
     """Attach the annotations of each record's prompt (see the module docstring)."""
-    rows = load(config["path"])
+    rows = load(config["path"]) if config["path"] else {}
     for record in records:
-        for row in rows.get(str(record.get("prompt_id")), []):
+        for row in [*rows.get(str(record.get("prompt_id")), []), *inline(record)]:
             judge = row.get("annotator") or config["judge"]
             if "score" in row:
                 cand = _find(record, row.get("response"))

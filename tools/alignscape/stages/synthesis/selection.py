@@ -142,7 +142,9 @@ def hard_example_mining(record, config, ctx):
             exclude(cand, "no scores to mine hard examples from")
         return
     bar = config["min_score"] if config["min_score"] is not None else statistics.median(scores)
-    hard = [c for c in cands if c.get("verified") is False and (score_of(c) or bar - 1) >= bar]
+    # A score of 0 is a score (a failed check), not a missing one.
+    hard = [c for c in cands if c.get("verified") is False and score_of(c) is not None
+            and score_of(c) >= bar]
     for cand in cands:
         if cand in hard:
             cand["hard_example"] = True
