@@ -12,7 +12,21 @@ import pytest
 EXPECTED = [
     ("dpo", "compute_cost", "low", "no sampling and no reward model during training", "rafailov2023dpo"),
     ("dpo", "annotation_cost", "set_by_data", "DPO takes any pairwise data; who labels it is the user's choice", "rafailov2023dpo"),
-    ("dpo", "reward_hacking_risk", "set_by_data", "the labels, not the objective, decide what can be exploited", "rafailov2023dpo"),
+    # Was set_by_data ("the labels decide what can be exploited"); Rafailov et al. 2024 show the
+    # objective itself over-optimises its implicit reward, with no separate reward model.
+    ("dpo", "reward_hacking_risk", "medium", "direct alignment algorithms over-optimise their implicit reward even without a reward model", "rafailov2024scaling"),
+    ("dpo", "length_bias", "high", "DPO's implicit reward exploits length on the policy's own out-of-distribution samples", "park2024rdpo"),
+    ("dpo", "label_noise", "set_by_data", "how often the given pairs are wrong is a property of the data", "rafailov2023dpo"),
+    ("rdpo", "length_bias", "set_by_data", "the length term removes DPO's own exploitation; what remains is the data's", "park2024rdpo"),
+    ("simpo", "length_bias", "set_by_data", "a length-normalised, reference-free reward that does not substantially lengthen answers", "meng2024simpo"),
+    ("ipo", "reward_hacking_risk", "medium", "IPO is among the direct alignment algorithms shown to over-optimise", "rafailov2024scaling"),
+    ("kto", "reward_hacking_risk", "set_by_data", "binary labels, outside the over-optimisation study of pairwise losses", "ethayarajh2024kto"),
+    ("grpo_deepseekmath", "reward_hacking_risk", "set_by_data", "GRPO optimises whatever rewarder it is given, a rule or a learned model", "shao2024deepseekmath"),
+    ("intuitor", "self_preference_bias", "high", "the reward is the model's own self-certainty about its output", "zhao2025intuitor"),
+    ("ttrl", "position_bias", "low", "a majority vote over final answers reads no responses in an order", "zuo2025ttrl"),
+    ("ultrachat", "annotation_cost", "low", "ChatGPT writes both sides of every dialogue", "ding2023ultrachat"),
+    ("wildchat", "annotation_cost", "low", "toxicity is flagged by the OpenAI Moderation API and Detoxify", "zhao2024wildchat"),
+    ("spin", "reward_hacking_risk", "low", "the chosen side is the human SFT response by construction", "chen2024spin"),
     ("kto", "annotation_cost", "<= medium", "binary desirable/undesirable feedback is cheaper than preferences", "ethayarajh2024kto"),
     ("simpo", "compute_cost", "low", "reference-free: no frozen reference model to run", "meng2024simpo"),
     ("orpo", "compute_cost", "low", "no reference model and no separate preference stage", "hong2024orpo"),
