@@ -1,6 +1,8 @@
 """Sampling strategies: each writes a decoding plan (``record['decoding']``, one setting per
-sample, each with a seed derived from the run seed and the prompt id, so a resumed run draws
-the same samples) that the source stages after it follow.
+sample) that the source stages after it follow. A setting without its own seed is drawn with
+one derived from the run seed, the prompt id, the source and the model (``_sampling.sample``),
+so a resumed run draws the same samples and two sources or two pool models served by one
+server do not draw the same one.
 
 * single_response - one answer per source (greedy unless ``temperature`` is given);
 * repeated_sampling - ``n`` independent samples at one temperature / top-p;
@@ -10,16 +12,14 @@ tree_search and prefix_rollouts are step_search modes (see step_search.py)."""
 
 from __future__ import annotations
 
-from alignscape.stages.base import derived_seed
 from alignscape.stages.registry import Param, alias, stage
 
 VARIED = [{"temperature": 0.0}, {"temperature": 0.5, "top_p": 0.95},
           {"temperature": 1.0, "top_p": 0.95}]
 
 
-def write_plan(record: dict, ctx, option: str, settings: list[dict]) -> None:
-    record["decoding"] = [{**s, "seed": s.get("seed", derived_seed(ctx, record, f"{option}|{i}"))}
-                          for i, s in enumerate(settings)]
+def write_plan(record: dict, settings: list[dict]) -> None:
+    record["decoding"] = [dict(s) for s in settings]
 
 
 @stage("synthesis.sampling.single_response", per_record=True, params={
@@ -28,8 +28,7 @@ def write_plan(record: dict, ctx, option: str, settings: list[dict]) -> None:
 def single_response(record, config, ctx):
     """One response per source: a single greedy answer (temperature 0 unless given).
     Diversity then comes from using several sources."""
-    write_plan(record, ctx, "synthesis.sampling.single_response",
-               [{"temperature": config["temperature"], "top_p": config["top_p"]}])
+    write_plan(record, [{"temperature": config["temperature"], "top_p": config["top_p"]}])
 
 
 @stage("synthesis.sampling.repeated_sampling", per_record=True, params={
@@ -38,8 +37,8 @@ def single_response(record, config, ctx):
     "top_p": Param(float, 0.95, "nucleus sampling mass")})
 def repeated_sampling(record, config, ctx):
     """n independent samples per source at one temperature / top-p, each with its own seed."""
-    write_plan(record, ctx, "synthesis.sampling.repeated_sampling",
-               [{"temperature": config["temperature"], "top_p": config["top_p"]}] * config["n"])
+    write_plan(record, [{"temperature": config["temperature"],
+                         "top_p": config["top_p"]}] * config["n"])
 
 
 @stage("synthesis.sampling.varied_decoding", per_record=True, params={
@@ -47,8 +46,7 @@ def repeated_sampling(record, config, ctx):
                       "[{temperature, top_p, system}]", items=dict)})
 def varied_decoding(record, config, ctx):
     """Samples under deliberately different decoding settings, one per setting."""
-    write_plan(record, ctx, "synthesis.sampling.varied_decoding",
-               [dict(s) for s in config["settings"]])
+    write_plan(record, [dict(s) for s in config["settings"]])
 
 
 alias("synthesis.exploration.stochastic_decoding", "synthesis.sampling.repeated_sampling",
