@@ -211,6 +211,16 @@ class Tradeoffs:
                 dim.id, None, "set_by_data",
                 reason=f"the method leaves its {stage} to the data")
         looked_at = sorted(o for o in context if o.split(".")[0] in (dim.stages or STAGES))
+        if dim.stages == ("evaluation",) and not any(
+                o.startswith("evaluation.evaluators.") for o in context):
+            # Nearly every rule on a judge's cost, noise or bias is keyed on who judges; an entry
+            # that names no one (instruction data used as written, an unstated labeller) is
+            # unknown for that reason, which says more than the list of its other choices.
+            return LevelExplanation(
+                dim.id, None, "unknown",
+                reason="the entry records no evaluator (who or what judges the responses), and "
+                "no rule on its other choices sets this dimension"
+                + (f" (its evaluation choices: {', '.join(looked_at)})" if looked_at else ""))
         return LevelExplanation(
             dim.id, None, "unknown",
             reason="no rule applies: no rule for this dimension matches the entry's "
