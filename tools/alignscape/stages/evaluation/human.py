@@ -6,7 +6,10 @@ Each file line names a prompt (``prompt_id``) and either
 * a comparison: ``a`` / ``b`` (candidate ids, model names or exact texts) with ``preference``
   1 (a), 2 (b), 0 (tie) or null (no verdict; kept as such), plus optional ``annotator``; the
   AlpacaEval layout (``generator_1``/``generator_2``) is read as a/b; or
-* a rating: ``response`` (id, model or text) with ``score`` (number) and optional ``aspect``.
+* a rating: ``response`` (id, model or text) with ``score`` (number) and optional ``aspect``;
+  and/or, for that response, a ``critique`` (natural-language feedback, kept on the
+  candidate) or a ``correction`` (the annotator's rewrite: a new candidate of origin
+  ``correction`` whose ``parent`` is the response, as revised_vs_original pairs them).
 Lines that match no candidate are counted in ``record['errors']``, never silently skipped."""
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import gzip
 import json
 from pathlib import Path
 
-from alignscape.stages.base import add_error, candidates, set_score
+from alignscape.stages.base import add_candidate, add_error, candidates, set_score
 from alignscape.stages.evaluation._judge import log
 from alignscape.stages.registry import Param, stage
 
@@ -70,10 +73,14 @@ def _malformed(row) -> str | None:
         return "expected an object"
     if "score" in row:
         return None if _number(row["score"]) else "score must be a number"
+    for key in ("critique", "correction"):
+        if key in row:
+            return None if isinstance(row[key], str) else f"{key} must be a string"
     if ("a" in row or "generator_1" in row) and ("b" in row or "generator_2" in row):
         pref = row.get("preference")
         return None if pref is None or _number(pref) else "preference must be 1, 2, 0 or null"
-    return "neither a rating (response, score) nor a comparison (a, b, preference)"
+    return ("neither a rating (response, score), a critique or correction (response, "
+            "critique or correction) nor a comparison (a, b, preference)")
 
 
 def inline(record: dict) -> list[dict]:
@@ -104,29 +111,43 @@ def human(records, config, ctx):
     for record in records:
         for row in [*rows.get(str(record.get("prompt_id")), []), *inline(record)]:
             judge = row.get("annotator") or config["judge"]
+            if "score" not in row and ("a" in row or "generator_1" in row):
+                _compare(record, row, judge)
+                continue
+            cand = _find(record, row.get("response"))
+            if cand is None:
+                add_error(record, OPTION, f"annotation names unknown response "
+                          f"{str(row.get('response'))[:60]!r}")
+                continue
             if "score" in row:
-                cand = _find(record, row.get("response"))
-                if cand is None:
-                    add_error(record, OPTION, f"annotation names unknown response "
-                              f"{str(row.get('response'))[:60]!r}")
-                    continue
                 if row.get("aspect"):
                     cand.setdefault("aspects", {})[row["aspect"]] = row["score"]
                 else:
                     set_score(cand, judge, row["score"])
                 log(record, judge=judge, protocol="pointwise_rating", candidate=cand["id"],
                     raw=None, parsed=row["score"], imported=True)
-                continue
-            a = _find(record, row.get("a", row.get("generator_1")))
-            b = _find(record, row.get("b", row.get("generator_2")))
-            if a is None or b is None:
-                add_error(record, OPTION, "annotation compares a response that is not among "
-                          "the candidates")
-                continue
-            pref = row.get("preference")
-            winner = preference_winner(pref)
-            record.setdefault("comparisons", []).append({
-                "a": a["id"], "b": b["id"], "a_model": a.get("model"),
-                "b_model": b.get("model"), "winner": winner, "judge": judge,
-                "imported": True, "preference": pref})
+            if isinstance(row.get("critique"), str):
+                cand["critique"] = row["critique"]
+                log(record, judge=judge, protocol="critique", candidate=cand["id"],
+                    raw=row["critique"], parsed=True, imported=True)
+            if isinstance(row.get("correction"), str):
+                text = row["correction"]
+                add_candidate(record, text, "correction", parent=cand["id"], model=judge,
+                              unchanged=text.strip() == cand["text"].strip())
+                log(record, judge=judge, protocol="correction", candidate=cand["id"],
+                    raw=text, parsed=True, imported=True)
     return records
+
+
+def _compare(record: dict, row: dict, judge: str) -> None:
+    a = _find(record, row.get("a", row.get("generator_1")))
+    b = _find(record, row.get("b", row.get("generator_2")))
+    if a is None or b is None:
+        add_error(record, OPTION, "annotation compares a response that is not among the "
+                  "candidates")
+        return
+    pref = row.get("preference")
+    record.setdefault("comparisons", []).append({
+        "a": a["id"], "b": b["id"], "a_model": a.get("model"), "b_model": b.get("model"),
+        "winner": preference_winner(pref), "judge": judge, "imported": True,
+        "preference": pref})
