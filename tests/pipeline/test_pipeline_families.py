@@ -125,6 +125,13 @@ CASES = [
     ("synthesis.selection.hard_example_mining", {},
      [rec(("w", {"score": 5, "verified": False}), ("r", {"score": 1, "verified": True}),
           ("w2", {"score": 0, "verified": False}))], None, ids, ["c0", "c1"]),
+    # The annotators prefer c0, the evaluator scores c1 higher: c1 is hard, c0 its contrast.
+    ("synthesis.selection.hard_example_mining", {},
+     [scored(2, 3, 1, comparisons=[{"a": "c0", "b": "c1", "winner": "a"},
+                                   {"a": "c0", "b": "c2", "winner": "a"}])], None, ids,
+     ["c0", "c1"]),
+    ("synthesis.selection.hard_example_mining", {},
+     [scored(3, 2, comparisons=[{"a": "c0", "b": "c1", "winner": "a"}])], None, ids, []),
     ("synthesis.selection.statistical_rejection", {"k": 1, "beta": 0.01}, [scored(0, 5)], None,
      ids, ["c1"]),
     # synthesis.prompt_sources

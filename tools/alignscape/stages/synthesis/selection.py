@@ -126,15 +126,33 @@ def diversity_based(record, config, ctx):
             exclude(cand, "too similar to kept candidates")
 
 
+def misjudged(record: dict) -> tuple[set, set]:
+    """(wrong, right) candidate ids by the record's comparisons with a verdict: the loser of a
+    comparison whose score is at least the winner's is one the evaluator gets wrong."""
+    cands = {c["id"]: c for c in candidates(record)}
+    wrong, right = set(), set()
+    for comp in record.get("comparisons", []):
+        if comp.get("winner") not in ("a", "b") or comp.get("a") not in cands or \
+                comp.get("b") not in cands:
+            continue
+        win, lose = (comp["a"], comp["b"]) if comp["winner"] == "a" else (comp["b"], comp["a"])
+        s_win, s_lose = score_of(cands[win]), score_of(cands[lose])
+        if s_win is not None and s_lose is not None and s_lose >= s_win:
+            wrong.add(lose)
+            right.add(win)
+    return wrong, right
+
+
 @stage("synthesis.selection.hard_example_mining", per_record=True, params={
     "min_score": Param(float, None, "score from which a wrong answer is convincing "
                        "(null: the prompt's median)"),
     "keep_correct": Param(bool, True, "also keep the verified-correct candidates")})
 def hard_example_mining(record, config, ctx):
     """Keep the candidates the evaluator gets wrong: highly scored (at least ``min_score``)
-    but failing the verifier (``verified`` false), plus, with ``keep_correct``, the
-    verified-correct ones to contrast them with. Prompts with no such convincing wrong answer
-    are excluded whole."""
+    but failing the verifier (``verified`` false), or scored at least as high as a candidate
+    a comparison (an annotator's verdict) prefers to them; plus, with ``keep_correct``, the
+    verified-correct or preferred ones to contrast them with. Prompts with no such convincing
+    wrong answer are excluded whole."""
     cands = candidates(record)
     scores = [score_of(c) for c in cands if score_of(c) is not None]
     if not scores:
@@ -143,12 +161,15 @@ def hard_example_mining(record, config, ctx):
         return
     bar = config["min_score"] if config["min_score"] is not None else statistics.median(scores)
     # A score of 0 is a score (a failed check), not a missing one.
-    hard = [c for c in cands if c.get("verified") is False and score_of(c) is not None
-            and score_of(c) >= bar]
+    hard = {c["id"] for c in cands if c.get("verified") is False and score_of(c) is not None
+            and score_of(c) >= bar}
+    wrong, preferred = misjudged(record)
+    hard |= wrong
+    right = {c["id"] for c in cands if c.get("verified") is True} | (preferred - hard)
     for cand in cands:
-        if cand in hard:
+        if cand["id"] in hard:
             cand["hard_example"] = True
-        elif not (hard and config["keep_correct"] and cand.get("verified") is True):
+        elif not (hard and config["keep_correct"] and cand["id"] in right):
             exclude(cand, "not a hard example")
 
 
