@@ -1,6 +1,7 @@
 """alignscape serve's live rebuild (site/incremental.py) after one entry is edited: it counts
-its work (entry pages put through the templates, pages mkdocs renders) and gives the same pages
-as a full rebuild. Not timed: `make bench` (serve) measures the time."""
+its work (entry pages stamped, pages mkdocs renders, search records rewritten) and gives the
+same pages, search index and sitemap as a full rebuild. Not timed: `make bench` (serve)
+measures the time."""
 
 from __future__ import annotations
 
@@ -42,19 +43,27 @@ def test_one_edit_rebuilds_only_its_pages(tmp_path):
                   or "dpo" in e.training.get("objectives", ()))}
     assert related == expected & set(server.catalog.entries)
     assert update.entry_pages_rendered == len(related) < len(server.catalog)
-    entry_pages = {p for p in update.rendered if p.startswith("entries/")
-                   and p != "entries/index.md"}
-    assert "entries/dpo.md" in entry_pages
-    assert entry_pages <= {f"entries/{i}.md" for i in related}
-    assert len(set(update.rendered) - entry_pages) <= MAX_INDEX_PAGES
+    # Entry pages are stamped into the shell, never put through mkdocs.
+    assert set(update.stamped) == {f"entries/{i}.html" for i in related}
+    assert not [p for p in update.rendered if p.startswith("entries/")
+                and p != "entries/index.md"]
+    assert len(update.rendered) <= MAX_INDEX_PAGES
     assert set(update.rendered) == {p for p in update.regenerated if p.endswith(".md")}
+    # Search records rewritten: the entry's page and at most the index pages mkdocs rendered.
+    assert "entries/dpo.html" in update.search_pages
+    assert len(update.search_pages) <= len(related) + len(update.rendered)
 
     # The same result as a full rebuild, for every page it rendered and every data file.
     full = SitePaths.for_root(tmp_path, out=tmp_path / "full", site_src=ROOT / "site")
     build_site(load_catalog(tmp_path), full)
-    for relative in update.regenerated:
-        built = relative[:-3] + ".html" if relative.endswith(".md") else relative
+    compared = [relative[:-3] + ".html" if relative.endswith(".md") else relative
+                for relative in update.regenerated]
+    compared += update.stamped
+    compared += ["search/search_index.json", "sitemap.xml", "sitemap.xml.gz"]
+    for built in compared:
         served = (server.paths.site / built).read_bytes()
         assert served == (full.site / built).read_bytes(), built
     assert b"Direct Preference Optimisation" in (server.paths.site / "entries" /
                                                   "dpo.html").read_bytes()
+    assert "Direct Preference Optimisation" in (server.paths.site / "search" /
+                                                "search_index.json").read_text()

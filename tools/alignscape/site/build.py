@@ -1,4 +1,5 @@
-"""`alignscape build`: generate build/docs from the catalog, then `mkdocs build --strict`."""
+"""`alignscape build`: generate build/docs from the catalog, `mkdocs build --strict`, then the
+entry pages stamped into the shell mkdocs rendered (site/stamping.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from alignscape.site.context import GenerateReport
 from alignscape.site.errors import SiteError
 from alignscape.site.generate import SiteGenerator
 from alignscape.site.paths import SitePaths
+from alignscape.site.stamping import finish_build
 
 
 @dataclass
@@ -21,16 +23,19 @@ class BuildReport:
     generated: GenerateReport
     mkdocs_seconds: float
     warnings: list[str]
+    stamp_seconds: float = 0.0  # entry pages stamped into the shell (site/stamping.py)
 
     @property
     def seconds(self) -> float:
-        return self.generated.seconds + self.mkdocs_seconds
+        return self.generated.seconds + self.mkdocs_seconds + self.stamp_seconds
 
 
 def generate(catalog: Catalog, paths: SitePaths,
              progress: Callable[[str], None] = lambda m: None,
-             site_url: str | None = None) -> GenerateReport:
-    return SiteGenerator(catalog, paths, progress, site_url).generate()
+             site_url: str | None = None, entry_markdown: bool = True) -> GenerateReport:
+    """build/docs alone; by default with the entry pages as Markdown, a folder any
+    mkdocs-compatible engine builds whole."""
+    return SiteGenerator(catalog, paths, progress, site_url, entry_markdown).generate()
 
 
 def run_mkdocs(paths: SitePaths, progress: Callable[[str], None] = lambda m: None
@@ -66,15 +71,22 @@ def run_mkdocs(paths: SitePaths, progress: Callable[[str], None] = lambda m: Non
 def build_site(catalog: Catalog, paths: SitePaths,
                progress: Callable[[str], None] = lambda m: None,
                mkdocs: bool = True, site_url: str | None = None) -> BuildReport:
-    """`site_url` replaces site/mkdocs.yml's (the address the site is published at)."""
-    generated = generate(catalog, paths, progress, site_url)
+    """`site_url` replaces site/mkdocs.yml's (the address the site is published at). mkdocs
+    renders every page but the entry pages, which are then stamped into the shell page it
+    rendered (site/stamping.py). Without mkdocs, build/docs gets the entry pages as Markdown
+    instead, so that another engine (Zensical) can build the whole site from it."""
+    generator = SiteGenerator(catalog, paths, progress, site_url, entry_markdown=not mkdocs)
+    generated = generator.generate()
     progress(f"generated {generated.pages} pages and {generated.data_files} data files "
              f"in {generated.seconds:.1f} s into {paths.docs}")
     if not mkdocs:
         return BuildReport(generated, 0.0, [])
     progress("running mkdocs build --strict")
     seconds, warnings = run_mkdocs(paths, progress)
-    return BuildReport(generated, seconds, warnings)
+    progress(f"stamping {len(catalog)} entry pages")
+    stamped = finish_build(generator.context, paths.out, paths.site)
+    generated.pages += len(stamped.pages) - 1  # the entry pages in place of their shell
+    return BuildReport(generated, seconds, warnings, stamped.seconds)
 
 
 __all__ = ["BuildReport", "SiteError", "SitePaths", "build_site", "generate", "run_mkdocs"]

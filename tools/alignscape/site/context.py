@@ -33,8 +33,11 @@ class PageContext:
     no page scans the catalog per entry."""
 
     def __init__(self, catalog: Catalog, paths: SitePaths, config: dict, repo_url: str,
-                 progress: Callable[[str], None] = no_progress):
+                 progress: Callable[[str], None] = no_progress, entry_markdown: bool = False):
         self.catalog = catalog
+        # Entry pages as Markdown in build/docs (for another engine) rather than stamped into
+        # the shell after mkdocs (site/stamping.py).
+        self.entry_markdown = entry_markdown
         self.paths = paths
         self.config = config
         self.repo_url = repo_url

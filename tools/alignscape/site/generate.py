@@ -24,13 +24,15 @@ from alignscape.site.paths import SitePaths
 
 class SiteGenerator:
     def __init__(self, catalog: Catalog, paths: SitePaths,
-                 progress: Callable[[str], None] = no_progress, site_url: str | None = None):
+                 progress: Callable[[str], None] = no_progress, site_url: str | None = None,
+                 entry_markdown: bool = False):
         self.catalog = catalog
         self.paths = paths
         self.progress = progress
         self.config = with_site_url(read_config(paths), site_url)
         self.repo_url = repo_url(self.config)
-        self.context = PageContext(catalog, paths, self.config, self.repo_url, progress)
+        self.context = PageContext(catalog, paths, self.config, self.repo_url, progress,
+                                   entry_markdown)
 
     @property
     def report(self) -> GenerateReport:

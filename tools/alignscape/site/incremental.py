@@ -2,17 +2,19 @@
 that can show it and render only those through mkdocs' own page pipeline.
 
 `update(old, new, paths, site)` compares two validated catalogs of which only entry files
-changed (the caller knows: serve watches the paths). When the ids are the same, it regenerates
-the changed entries' pages, the pages of their direct relations (builds on / built upon by /
-uses data / used by), entries/index and every non-entry page family (their output is written
-only where it differs: the index pages and data files that list the entry), then builds the
-changed Markdown pages with mkdocs (the same Page, plugins, theme and strict link checks as
-`mkdocs build`) into a scratch folder and moves each file into the served site. Anything else
-returns None: the caller rebuilds it all.
+changed (the caller knows: serve watches the paths). When the ids are the same, it stamps the
+pages of the changed entries and of their direct relations (builds on / built upon by / uses
+data / used by) into the shell page of the last full build (site/stamping.py: no mkdocs),
+regenerates entries/index and every non-entry page family (their output is written only where
+it differs: the index pages and data files that list the entry), builds the changed Markdown
+pages with mkdocs (the same Page, plugins, theme and strict link checks as `mkdocs build`) into
+a scratch folder and moves each file into the served site, and patches the search index with
+the records of every page it rewrote (the theme's search plugin's own for the mkdocs pages).
+The sitemap lists the same pages as before (the ids did not change). Anything else returns
+None: the caller rebuilds it all.
 
-Known difference from a full build: the search index (search/search_index.json) and the sitemap
-are not rewritten, and other entries' "similar entries" lists are not re-ranked, until the next
-full build.
+Known difference from a full build: other entries' "similar entries" lists are not re-ranked
+until the next full build.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alignscape.model import Catalog
-from alignscape.site import pages, search
+from alignscape.site import pages, search, search_index
 from alignscape.site.config import read_config
 from alignscape.site.context import PageContext
 from alignscape.site.errors import SiteError
 from alignscape.site.paths import SitePaths
+from alignscape.site.stamping import load_shell, stamp_entries
 
 
 @dataclass
@@ -38,8 +41,11 @@ class Update:
     entries: list[str]  # changed entry ids
     regenerated: list[str] = field(default_factory=list)  # docs files whose content changed
     rendered: list[str] = field(default_factory=list)  # pages mkdocs rendered
+    stamped: list[str] = field(default_factory=list)  # entry pages stamped (site-relative)
     entry_pages_rendered: int = 0  # entry pages put through the templates
+    search_pages: list[str] = field(default_factory=list)  # pages whose search records changed
     seconds: dict[str, float] = field(default_factory=dict)
+    records: dict[str, list[dict]] = field(default_factory=dict)  # page -> its search records
 
 
 def changed_entries(old: Catalog, new: Catalog) -> list[str] | None:
@@ -119,10 +125,8 @@ class _Capture(PageContext):
         self.changed.append(relative)
 
 
-def regenerate(old: Catalog, new: Catalog, ids: list[str], paths: SitePaths,
+def regenerate(old: Catalog, new: Catalog, ids: list[str], paths: SitePaths, site: Path,
                update: Update) -> None:
-    from alignscape.site.history import entry_dates
-    from alignscape.site.measurements import judge_measurements
     from alignscape.site.pages import entries as entry_pages
 
     started = time.perf_counter()
@@ -137,26 +141,15 @@ def regenerate(old: Catalog, new: Catalog, ids: list[str], paths: SitePaths,
     ordered = sorted(new, key=lambda e: e.label.lower())
     ctx.render("entries/index.md", "entries_index.md.j2", entries=ordered,
                explorer_href=entry_pages.explorer_href)
-    linker = entry_pages.pipeline_linker(ctx.report)
-    dates = entry_dates(new)
-    measurements = judge_measurements(new.root)
-    targets = sorted(affected(old, new, ids))
-    similar = similar_for(ctx, targets)
-    for entry_id in targets:
-        entry = new.entries[entry_id]
-        ctx.render(f"entries/{entry.id}.md", "entry.md.j2",
-                   **entry_pages.entry_context(ctx, entry, linker, dates.get(entry.source),
-                                               measurements, similar.get(entry.id)))
-    update.entry_pages_rendered = len(targets)
     update.regenerated = ctx.changed
     update.seconds["generate"] = time.perf_counter() - started
-
-
-def similar_for(ctx: PageContext, ids: list[str]) -> dict[str, list[dict]]:
-    """pages.entries.similar_entries for `ids` only: the same candidates, score and ranking."""
-    from alignscape.site.pages.entries import similar_entries
-
-    return similar_entries(ctx, ids)
+    started = time.perf_counter()
+    targets = sorted(affected(old, new, ids))
+    stamped = stamp_entries(ctx, site, load_shell(paths.out), targets)
+    update.entry_pages_rendered = len(targets)
+    update.stamped = stamped.pages
+    update.records.update(stamped.records)
+    update.seconds["stamp"] = time.perf_counter() - started
 
 
 class _Count(logging.Handler):
@@ -168,10 +161,13 @@ class _Count(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pages(paths: SitePaths, sources: list[str], site: Path) -> list[str]:
+def render_pages(paths: SitePaths, sources: list[str], site: Path,
+                 records: dict[str, list[dict]] | None = None) -> list[str]:
     """Build the Markdown pages `sources` (relative to paths.docs) as `mkdocs build --strict`
     would, and copy the other changed files; each result replaces its file under `site`.
-    Returns the src_uris mkdocs rendered. Raises SiteError on a warning (strict)."""
+    Returns the src_uris mkdocs rendered; `records` receives each rendered page's search
+    records as the theme's search plugin made them ([] for a page it leaves out). Raises
+    SiteError on a warning (strict)."""
     from mkdocs.commands.build import _build_page, _populate_page, get_navigation
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files, set_exclusions
@@ -220,6 +216,8 @@ def render_pages(paths: SitePaths, sources: list[str], site: Path) -> list[str]:
             rendered.append(file.src_uri)
         if counter.messages:
             raise SiteError("mkdocs (strict) warned:\n" + "\n".join(counter.messages))
+        if records is not None:
+            records.update(_search_records(config, chosen))
         for file in chosen:
             built = scratch / file.dest_uri
             target = site / file.dest_uri
@@ -236,6 +234,34 @@ def render_pages(paths: SitePaths, sources: list[str], site: Path) -> list[str]:
     return rendered
 
 
+def _search_records(config, files) -> dict[str, list[dict]]:
+    """page url -> the records the theme's search plugin indexed while the pages were built."""
+    out: dict[str, list[dict]] = {file.page.url: [] for file in files}
+    for plugin in config.plugins.values():
+        index = getattr(plugin, "search_index", None)
+        for record in getattr(index, "entries", ()):
+            page = search_index.page_of(record["location"])
+            if page in out:
+                out[page].append(record)
+    return out
+
+
+def patch_search_index(site: Path, records: dict[str, list[dict]]) -> list[str]:
+    """The served search index with `records` in place of those pages' records; returns the
+    pages whose records changed."""
+    if not (site / search_index.INDEX).is_file():
+        return []
+    index = search_index.read(site)
+    before: dict[str, list[dict]] = {}
+    for doc in index["docs"]:
+        before.setdefault(search_index.page_of(doc["location"]), []).append(doc)
+    changed = {page: docs for page, docs in records.items() if before.get(page, []) != docs}
+    if changed:
+        index["docs"] = search_index.patched(index["docs"], changed)
+        search_index.write(site, index)
+    return sorted(changed)
+
+
 def update(old: Catalog, new: Catalog, paths: SitePaths, site: Path) -> Update | None:
     """Bring `site` (built from `old` with generated sources in paths.docs) up to `new`; None
     when the change is not one of entries only (rebuild everything then)."""
@@ -246,8 +272,11 @@ def update(old: Catalog, new: Catalog, paths: SitePaths, site: Path) -> Update |
     if not ids:
         return result
     memoize_profiles(new, old)
-    regenerate(old, new, ids, paths, result)
+    regenerate(old, new, ids, paths, site, result)
     started = time.perf_counter()
-    result.rendered = render_pages(paths, result.regenerated, site)
+    result.rendered = render_pages(paths, result.regenerated, site, result.records)
     result.seconds["mkdocs"] = time.perf_counter() - started
+    started = time.perf_counter()
+    result.search_pages = patch_search_index(site, result.records)
+    result.seconds["search"] = time.perf_counter() - started
     return result

@@ -11,8 +11,10 @@ import re
 from datetime import UTC, datetime
 
 from alignscape.model import Entry
+from alignscape.site import shell
 from alignscape.site.context import GenerateReport, PageContext
 from alignscape.site.errors import SiteError
+from alignscape.site.headings import Headings
 from alignscape.site.history import entry_dates
 from alignscape.site.links import Links, explorer_href, option_explorer_href
 from alignscape.site.measurements import copy_figures, judge_measurements
@@ -41,22 +43,41 @@ DIFFERS_SHOWN = 3
 
 
 def build(ctx: PageContext) -> None:
+    """The index and the shell every entry page is stamped into (site/shell.py); the entry
+    pages themselves are rendered after mkdocs (render_entries, site/stamping.py)."""
     entries = sorted(ctx.catalog, key=lambda e: e.label.lower())
     ctx.render("entries/index.md", "entries_index.md.j2", entries=entries,
                explorer_href=explorer_href)
+    copy_figures(ctx.catalog.root, ctx.paths.docs, judge_measurements(ctx.catalog.root))
+    if not ctx.entry_markdown:
+        ctx.write(shell.SOURCE, shell.MARKDOWN)
+        return
+    for entry, page, _ in render_entries(ctx, markdown=True):
+        ctx.write(f"entries/{entry.id}.md", page)
+
+
+def render_entries(ctx: PageContext, ids=None, progress=True, markdown=False):
+    """(entry, content HTML, its Headings) for every entry, or for `ids`, in id order: the
+    page content rendered straight to HTML by entry.html.j2 (no Markdown parsing). With
+    `markdown`, the whole page as Markdown instead (entry.md.j2: front matter, the same HTML
+    blocks, Markdown headings)."""
     linker = pipeline_linker(ctx.report)
     dates = entry_dates(ctx.catalog)
     measurements = judge_measurements(ctx.catalog.root)
-    copy_figures(ctx.catalog.root, ctx.paths.docs, measurements)
-    ctx.progress("  similar entries")
-    similar = similar_entries(ctx)
-    step = max(len(entries) // 10, 500)
-    for i, entry in enumerate(entries, 1):
-        ctx.render(f"entries/{entry.id}.md", "entry.md.j2",
-                   **entry_context(ctx, entry, linker, dates.get(entry.source), measurements,
-                                   similar.get(entry.id)))
-        if i % step == 0 and i < len(entries):
-            ctx.progress(f"  entry pages: {i}/{len(entries)}")
+    if progress:
+        ctx.progress("  similar entries")
+    similar = similar_entries(ctx, ids)
+    template = ctx.env.get_template("entry.md.j2" if markdown else "entry.html.j2")
+    chosen = sorted(ids if ids is not None else ctx.catalog.entries)
+    step = max(len(chosen) // 10, 500)
+    for i, entry_id in enumerate(chosen, 1):
+        entry = ctx.catalog.entries[entry_id]
+        headings = Headings(markdown)
+        body = template.render(base="../", heading=headings, **entry_context(
+            ctx, entry, linker, dates.get(entry.source), measurements, similar.get(entry.id)))
+        yield entry, body, headings
+        if progress and i % step == 0 and i < len(chosen):
+            ctx.progress(f"  entry pages: {i}/{len(chosen)}")
 
 
 def entry_context(ctx: PageContext, entry: Entry, linker, dates=None, measurements=None,
