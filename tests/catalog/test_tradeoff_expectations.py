@@ -113,22 +113,33 @@ def test_derived_profile_meets_the_expert_reading(catalog, entry_id, dimension, 
 def test_coverage_summary_counts_what_explain_prints(catalog):
     """`explain --summary` counts the JSON document of `explain --format json`; recount the
     same pairs from the profiles, independently of that code."""
-    from alignscape.commands._coverage import summarise
-    from alignscape.query.analysis import explain
+    from alignscape.commands._coverage import deciding_stages, summarise
+    from alignscape.commands.explain import _document
 
-    document = {"entries": [{"id": e.id, "tradeoffs": explain(catalog, e)} for e in catalog]}
-    summary = summarise(document, catalog.tradeoffs.levels)
+    document = {"entries": [_document(catalog, e) for e in catalog]}
+    summary = summarise(document, catalog.tradeoffs.levels,
+                        deciding_stages(catalog.tradeoffs.dimensions))
+    dims = catalog.tradeoffs.dimensions
+    decided_by = {"bias_risk": {"evaluation"}}  # its three components are evaluation's
     recount: dict[tuple[str, str], int] = {}
     for entry in catalog:
         for dim, explanation in catalog.profile(entry).items():
-            status = explanation.level or (
-                "set_by_data" if explanation.source == "set_by_data" else "unknown")
+            stages = decided_by.get(dim, set(dims[dim].stages))
+            if explanation.level:
+                status = explanation.level
+            elif explanation.source == "set_by_data":
+                status = "set_by_data"
+            elif stages and all(entry.not_applicable(s) for s in stages):
+                status = "not_applicable"
+            else:
+                status = "unknown"
             recount[dim, status] = recount.get((dim, status), 0) + 1
     for dim, row in summary["dimensions"].items():
-        for key in (*catalog.tradeoffs.levels, "set_by_data", "unknown"):
+        for key in (*catalog.tradeoffs.levels, "set_by_data", "not_applicable", "unknown"):
             assert row[key] == recount.get((dim, key), 0), (dim, key)
         assert row["determined"] == sum(row[lv] for lv in catalog.tradeoffs.levels)
-    assert summary["pairs"] == len(catalog.entries) * len(catalog.tradeoffs.dimensions)
+    assert summary["pairs"] == len(catalog.entries) * len(dims)
+    assert summary["total"]["not_applicable"] > 0, "orca and dft mark evaluation not applicable"
 
 
 def test_every_dimension_uses_every_level_and_every_gap_says_why(catalog):
@@ -155,4 +166,4 @@ def test_explain_summary_command(project_root, monkeypatch, capsys):
     assert main(["explain", "--summary"]) == 0
     text = capsys.readouterr().out
     assert text.splitlines()[0].split()[:4] == ["dimension", "low", "medium", "high"]
-    assert "pairs: determined" in text
+    assert "pairs: determined" in text and "not applicable" in text.splitlines()[0]

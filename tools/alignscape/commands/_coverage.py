@@ -3,25 +3,45 @@
 
 from __future__ import annotations
 
-STATUSES = ("determined", "set_by_data", "unknown")
+STATUSES = ("determined", "set_by_data", "not_applicable", "unknown")
 
 
-def status_of(item: dict) -> str:
+def deciding_stages(dimensions) -> dict[str, frozenset[str]]:
+    """The stages whose choices decide each dimension; an aggregate's are its components'."""
+    out = {d.id: frozenset(d.stages) for d in dimensions.values() if not d.aggregate}
+    for d in dimensions.values():
+        if d.aggregate:
+            out[d.id] = frozenset().union(*(out[c] for c in d.aggregate))
+    return out
+
+
+def status_of(item: dict, not_applicable: frozenset[str] = frozenset(),
+              stages: frozenset[str] = frozenset()) -> str:
     # An override or an aggregate with a level is as determined as a derived one: the three
     # sources differ in where the level comes from, not in whether a query can compare it.
     if item["level"] is not None:
         return "determined"
-    return "set_by_data" if item["source"] == "set_by_data" else "unknown"
+    if item["source"] == "set_by_data":
+        return "set_by_data"
+    # Unknown because the entry itself says every stage deciding the dimension does not apply
+    # to it (an SFT loss has no judge): counted apart, and never as determined.
+    if stages and stages <= not_applicable:
+        return "not_applicable"
+    return "unknown"
 
 
-def summarise(document: dict, levels: tuple[str, ...]) -> dict:
+def summarise(document: dict, levels: tuple[str, ...],
+              stages: dict[str, frozenset[str]] | None = None) -> dict:
     """Counts per dimension of each status and of each determined level, and the totals."""
+    stages = stages or {}
     dimensions: dict[str, dict[str, int]] = {}
     for entry in document["entries"]:
+        not_applicable = frozenset(entry.get("not_applicable", ()))
         for item in entry["tradeoffs"]:
             row = dimensions.setdefault(
                 item["dimension"], dict.fromkeys((*levels, *STATUSES), 0))
-            row[status_of(item)] += 1
+            row[status_of(item, not_applicable,
+                          stages.get(item["dimension"], frozenset()))] += 1
             if item["level"] is not None:
                 row[item["level"]] += 1
     total = dict.fromkeys((*levels, *STATUSES), 0)
@@ -40,7 +60,7 @@ def summarise(document: dict, levels: tuple[str, ...]) -> dict:
 
 def summary_text(summary: dict) -> str:
     levels = summary["levels"]
-    heads = ["dimension", *levels, "determined", "set by data", "unknown"]
+    heads = ["dimension", *levels, "determined", "set by data", "not applicable", "unknown"]
     keys = [*levels, *STATUSES]
     rows = [[d, *(str(row[k]) for k in keys)] for d, row in summary["dimensions"].items()]
     rows.append(["total", *(str(summary["total"][k]) for k in keys)])
@@ -54,7 +74,9 @@ def summary_text(summary: dict) -> str:
     share = summary["share"]
     out.append(f"{summary['entries']} entries x {len(summary['dimensions'])} dimensions = "
                f"{summary['pairs']} pairs: determined {share['determined']:.1%}, set by the "
-               f"data {share['set_by_data']:.1%}, unknown {share['unknown']:.1%}")
+               f"data {share['set_by_data']:.1%}, not applicable (the entry says the deciding "
+               f"stage does not apply) {share['not_applicable']:.1%}, unknown "
+               f"{share['unknown']:.1%}")
     # One entry has one level per dimension: the unused levels say nothing about the rules.
     for dim, unused in (summary["levels_unused"] if summary["entries"] > 1 else {}).items():
         out.append(f"{dim} never uses: {', '.join(unused)}")

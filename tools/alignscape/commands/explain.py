@@ -25,33 +25,41 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from alignscape.query.analysis import explain, explain_text
+    from alignscape.query.analysis import explain_text
 
     catalog = catalog_or_exit(args)
     if args.summary:
-        return _summary(args, catalog, explain)
+        return _summary(args, catalog)
     if args.id is None:
         if args.format == "json":
-            print(json.dumps({"entries": [{"id": e.id, "open_stages": e.open_stages,
-                                           "tradeoffs": explain(catalog, e)}
-                                          for e in catalog]}, indent=1))
+            print(json.dumps({"entries": [_document(catalog, e) for e in catalog]}, indent=1))
         else:
             print("\n\n".join(explain_text(catalog, e) for e in catalog))
         return 0
     entry = entry_or_exit(catalog, args.id, "explain")
     if args.format == "json":
-        print(json.dumps({"id": entry.id, "open_stages": entry.open_stages,
-                          "tradeoffs": explain(catalog, entry)}, indent=2))
+        print(json.dumps(_document(catalog, entry), indent=2))
     else:
         print(explain_text(catalog, entry))
     return 0
 
 
-def _summary(args, catalog, explain) -> int:
-    from alignscape.commands._coverage import summarise, summary_text
+def _document(catalog, entry) -> dict:
+    from alignscape.query.analysis import explain
+    from alignscape.taxonomy.tradeoffs import STAGES
+
+    not_applicable = {s: " ".join(entry.not_applicable(s).split()) for s in STAGES
+                      if entry.not_applicable(s)}
+    return {"id": entry.id, "open_stages": entry.open_stages,
+            "not_applicable": not_applicable, "tradeoffs": explain(catalog, entry)}
+
+
+def _summary(args, catalog) -> int:
+    from alignscape.commands._coverage import deciding_stages, summarise, summary_text
 
     entries = [entry_or_exit(catalog, args.id, "explain")] if args.id else list(catalog)
-    document = {"entries": [{"id": e.id, "tradeoffs": explain(catalog, e)} for e in entries]}
-    summary = summarise(document, catalog.tradeoffs.levels)
+    document = {"entries": [_document(catalog, e) for e in entries]}
+    summary = summarise(document, catalog.tradeoffs.levels,
+                        deciding_stages(catalog.tradeoffs.dimensions))
     print(json.dumps(summary, indent=1) if args.format == "json" else summary_text(summary))
     return 0
