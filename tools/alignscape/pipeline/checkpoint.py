@@ -23,11 +23,10 @@ import time
 import zlib
 from pathlib import Path
 
+from alignscape.stages.instantiation.encoding import line as encode_line
+
 CHECKPOINT = "checkpoint.jsonl"
 DROPPING = "dropping.json"
-# One encoder for every output line: the same text as json.dumps(row, ensure_ascii=False,
-# default=str), without building an encoder per row.
-_encode_row = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 class Checkpoint:
@@ -39,6 +38,8 @@ class Checkpoint:
         self.batches = 0
         self.elapsed = 0.0   # seconds of every committed segment, across resumes
         self._crc: dict[str, int] = {}
+        self._lines: dict[str, int] = {}
+        self._counts: dict | None = None
         self._base, self._t0 = 0.0, time.monotonic()
 
     def open(self) -> set[str]:
@@ -118,27 +119,42 @@ class Checkpoint:
         return True
 
     def write(self, name: str, rows) -> int:
-        fh = self.handles[name]
-        lines = [_encode_row(row) for row in rows]
-        if not lines:
+        """Append ``rows`` (JSON-able) as lines of ``name``: one write and one CRC per batch.
+        Lines are appended to one buffer as they are encoded: a list of a batch's encoded
+        lines, joined at the end, keeps thousands of fresh allocations alive, and touching
+        that memory costs several times the encoding."""
+        buf, n = bytearray(), 0
+        for row in rows:
+            buf += encode_line(row)
+            buf += b"\n"
+            n += 1
+        if not n:
             return 0
-        # One write and one CRC per batch (the CRC of the concatenation, as line by line).
-        data = ("\n".join(lines) + "\n").encode()
-        fh.write(data)
-        self._crc[name] = zlib.crc32(data, self._crc.get(name, 0))
-        return len(lines)
+        self.handles[name].write(buf)
+        self._crc[name] = zlib.crc32(buf, self._crc.get(name, 0))
+        self._lines[name] = self._lines.get(name, 0) + n
+        return n
+
+    def note(self, counts: dict) -> None:
+        """Counts of the batch being written (what the report sums over the run,
+        report.count_records): the commit line keeps them with the batch's lines per file, so
+        the report never re-reads the outputs."""
+        self._counts = counts
 
     def commit(self, keys: list[str], elapsed: float | None = None) -> None:
-        offsets, crcs = {}, {}
+        offsets, crcs, lines = {}, {}, {}
         for name in self.files:
             fh = self.handles[name]
             fh.flush()
             offsets[name] = fh.tell()
             crcs[name] = self._crc.get(name, 0)
-        self._crc = {}
-        entry = {"keys": keys, "offsets": offsets, "crc": crcs,
+            lines[name] = self._lines.get(name, 0)
+        self._crc, self._lines = {}, {}
+        entry = {"keys": keys, "offsets": offsets, "crc": crcs, "lines": lines,
                  "elapsed": round(self.total_elapsed() if elapsed is None else elapsed, 3)}
-        line = json.dumps(entry).encode() + b"\n"
+        if self._counts is not None:
+            entry["counts"], self._counts = self._counts, None
+        line = encode_line(entry) + b"\n"
         ck = self.handles[CHECKPOINT]
         ck.write(line)
         ck.flush()

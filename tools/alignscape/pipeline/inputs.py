@@ -14,9 +14,10 @@ and red_team are served: those prompts exist before the pipeline and are read fr
 from __future__ import annotations
 
 import gzip
-import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from alignscape.stages.instantiation.encoding import loads
 
 PROMPT_FIELDS = ("prompt", "instruction", "question", "input")
 
@@ -38,49 +39,74 @@ def _open(path: Path):
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
 
-def lines(path: str | Path, max_bytes: int = MAX_LINE_BYTES):
-    """(line number, text or InputError) for every non-blank line. Bytes are decoded line by
-    line, so a bad byte is an error of its line only; a UTF-8 byte-order mark on line 1 is
-    accepted; a line over ``max_bytes`` is skipped (read in chunks, never held) and reported."""
+def raw_lines(path: str | Path, max_bytes: int = MAX_LINE_BYTES):
+    """(line number, bytes or InputError) for every line that is not blank, undecoded (the
+    JSON parser checks UTF-8 itself; ``lines`` says where a bad byte is). A UTF-8 byte-order
+    mark on line 1 is dropped; a line over ``max_bytes`` is skipped (read in chunks, never
+    held) and reported."""
     path = Path(path)
     with _open(path) as fh:
-        n = 0
+        readline, n = fh.readline, 0
         while True:
-            raw = fh.readline(max_bytes + 1)
+            raw = readline(max_bytes + 1)
             if not raw:
                 return
             n += 1
             if len(raw) > max_bytes and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):
-                    raw = fh.readline(1 << 20)
+                    raw = readline(1 << 20)
                 yield n, InputError(str(path), n, f"line longer than {max_bytes} bytes; "
                                     "skipped (the limit keeps memory bounded)")
                 continue
             if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
                 raw = raw[3:]
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                yield n, InputError(str(path), n, f"not UTF-8 (byte {exc.start + 1} of the "
-                                    f"line: {raw[exc.start:exc.start + 1]!r})")
+            # Blank as str.strip() sees it: ASCII whitespace here, other Unicode spaces after
+            # decoding (in lines()).
+            if raw.isspace() or not raw:
                 continue
-            if text.strip():
-                yield n, text
+            yield n, raw
 
 
-def count_lines(path: str | Path) -> int:
-    return scan(path)[0]
+def decode(path: str | Path, n: int, raw: bytes):
+    """The line's text, or an InputError naming the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return InputError(str(path), n, f"not UTF-8 (byte {exc.start + 1} of the line: "
+                          f"{raw[exc.start:exc.start + 1]!r})")
 
 
-def scan(path: str | Path) -> tuple[int, bool]:
-    """(non-blank lines, whether any prompt is a conversation of more than one turn), in one
-    cheap pass: only lines that mention a role are parsed."""
+def lines(path: str | Path, max_bytes: int = MAX_LINE_BYTES):
+    """(line number, text or InputError) for every non-blank line. Bytes are decoded line by
+    line, so a bad byte is an error of its line only; a UTF-8 byte-order mark on line 1 is
+    accepted; a line over ``max_bytes`` is skipped (read in chunks, never held) and reported."""
+    for n, raw in raw_lines(path, max_bytes):
+        text = raw if isinstance(raw, InputError) else decode(path, n, raw)
+        if isinstance(text, InputError) or text.strip():
+            yield n, text
+
+
+def count_lines(path: str | Path, max_bytes: int = MAX_LINE_BYTES) -> int:
+    return scan(path, max_bytes)[0]
+
+
+def scan(path: str | Path, max_bytes: int = MAX_LINE_BYTES) -> tuple[int, bool]:
+    """(lines read_prompts will yield an item for, whether any prompt is a conversation of
+    more than one turn), in one cheap pass: lines are not decoded unless they are not ASCII,
+    and only lines that mention a role are parsed."""
     n, conversations = 0, False
-    for _, line in lines(path):
+    for i, raw in raw_lines(path, max_bytes):
+        if isinstance(raw, InputError):
+            n += 1
+            continue
+        if not raw.isascii():
+            text = decode(path, i, raw)
+            if isinstance(text, str) and not text.strip():
+                continue
         n += 1
-        if not conversations and isinstance(line, str) and '"role"' in line:
+        if not conversations and b'"role"' in raw:
             try:
-                row = json.loads(line)
+                row = loads(raw)
             except ValueError:
                 continue
             prompt = next((row.get(f) for f in PROMPT_FIELDS if isinstance(row, dict)
@@ -89,27 +115,36 @@ def scan(path: str | Path) -> tuple[int, bool]:
     return n, conversations
 
 
-def read_prompts(path: str | Path, *, needs_prompt: bool = True):
+def read_prompts(path: str | Path, *, needs_prompt: bool = True,
+                 max_line_bytes: int = MAX_LINE_BYTES):
     """Yield records (dicts with prompt_id, prompt, ...) or InputError, in file order."""
     path = Path(path)
     seen: dict[str, int] = {}
-    for n, line in lines(path):
-        if isinstance(line, InputError):
-            yield line
+    where = str(path)
+    for n, raw in raw_lines(path, max_line_bytes):
+        if isinstance(raw, InputError):
+            yield raw
             continue
         try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(str(path), n, f"not valid JSON ({exc.msg} at column "
-                             f"{exc.colno})")
+            row = loads(raw)
+        except ValueError as exc:
+            # Bad bytes first: a line that is not UTF-8 is reported as that, where the byte is.
+            text = decode(path, n, raw)
+            if isinstance(text, InputError):
+                yield text
+            elif not text.strip():
+                continue
+            else:
+                yield InputError(where, n, f"not valid JSON ({getattr(exc, 'msg', exc)} at "
+                                 f"column {getattr(exc, 'colno', '?')})")
             continue
-        record = parse_row(row, str(path), n, needs_prompt)
+        record = parse_row(row, where, n, needs_prompt)
         if isinstance(record, InputError):
             yield record
             continue
         pid = record["prompt_id"]
         if pid in seen:
-            yield InputError(str(path), n, f"prompt_id {pid!r} already used on line "
+            yield InputError(where, n, f"prompt_id {pid!r} already used on line "
                              f"{seen[pid]} (ids must be unique for resuming to be exact)")
             continue
         seen[pid] = n

@@ -7,7 +7,9 @@ import json
 from pathlib import Path
 
 from alignscape.pipeline.agreement import measure
+from alignscape.pipeline.checkpoint import CHECKPOINT
 from alignscape.pipeline.inputs import input_row
+from alignscape.stages.instantiation.encoding import loads
 
 
 def failure_of(record: dict) -> dict | None:
@@ -27,35 +29,101 @@ def failure_of(record: dict) -> dict | None:
             "candidate_errors": cand_errors, "judgement_errors": judge_errors}
 
 
-def summarise(out: Path, recipe, ctx, elapsed: float) -> dict:
-    counts = {"records": 0, "unique_prompt_ids": 0, "candidates": 0, "candidates_failed": 0,
-              "judgements": 0, "judgements_unparsed": 0, "judgements_failed": 0,
-              "records_failed": 0, "ties_dropped": 0, "unjudged_pairs": 0}
+# Fields parse_row derives from the input line; with the line's own fields (input_fields)
+# they are not repeated in records.jsonl: the prompts file holds them, failures.jsonl carries
+# the whole line of a failed prompt, and the output rows carry the prompt.
+DERIVED_FROM_INPUT = frozenset(("input_fields", "input_prompt", "messages", "prompt"))
+
+
+def stored_record(record: dict) -> dict:
+    """A record as records.jsonl keeps it: its prompt_id and what the pipeline added
+    (candidates, judgements, pairs, trace, errors, counts). A record the pipeline made itself
+    (a generated prompt: no input_fields) is kept whole."""
+    fields = record.get("input_fields")
+    if fields is None:
+        return record
+    drop = DERIVED_FROM_INPUT.union(fields) - {"prompt_id"}
+    return {k: v for k, v in record.items() if k not in drop}
+
+
+COUNTS = ("records", "unique_prompt_ids", "candidates", "candidates_failed", "judgements",
+          "judgements_unparsed", "judgements_failed", "records_failed", "ties_dropped",
+          "unjudged_pairs")
+
+
+def count_records(records) -> dict[str, int]:
+    """The report's per-record counts over ``records`` (each prompt id once per run, so
+    unique_prompt_ids is a sum too)."""
+    counts = dict.fromkeys(COUNTS, 0)
     seen = set()
-    with open(out / "records.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            counts["records"] += 1
-            seen.add(r["prompt_id"])
-            counts["candidates"] += len(r.get("candidates", []))
-            counts["candidates_failed"] += sum(1 for c in r.get("candidates", [])
-                                               if c.get("error"))
-            counts["judgements"] += len(r.get("judgements", []))
-            counts["judgements_unparsed"] += sum(1 for j in r.get("judgements", [])
+    for r in records:
+        counts["records"] += 1
+        seen.add(r["prompt_id"])
+        cands, judgements = r.get("candidates", ()), r.get("judgements", ())
+        counts["candidates"] += len(cands)
+        counts["candidates_failed"] += sum(1 for c in cands if c.get("error"))
+        if judgements:
+            counts["judgements"] += len(judgements)
+            counts["judgements_unparsed"] += sum(1 for j in judgements
                                                  if j.get("parse_error"))
-            counts["judgements_failed"] += sum(1 for j in r.get("judgements", [])
-                                               if j.get("error"))
-            counts["records_failed"] += any(e.get("fatal") for e in r.get("errors", []))
-            counts["ties_dropped"] += r.get("ties_dropped", 0)
-            counts["unjudged_pairs"] += r.get("unjudged_pairs", 0)
+            counts["judgements_failed"] += sum(1 for j in judgements if j.get("error"))
+        errors = r.get("errors")
+        if errors:
+            counts["records_failed"] += any(e.get("fatal") for e in errors)
+        counts["ties_dropped"] += r.get("ties_dropped", 0)
+        counts["unjudged_pairs"] += r.get("unjudged_pairs", 0)
     counts["unique_prompt_ids"] = len(seen)
+    return counts
+
+
+def committed_counts(out: Path) -> tuple[dict[str, int], dict[str, int]] | None:
+    """(record counts, lines per file) summed over the committed batches of checkpoint.jsonl,
+    or None when a committed line does not carry them (written before they were, or
+    rewritten by --retry-failures): then the files are read."""
+    counts, lines = dict.fromkeys(COUNTS, 0), {}
+    try:
+        fh = open(out / CHECKPOINT, "rb")
+    except FileNotFoundError:
+        return counts, lines
+    with fh:
+        for raw in fh:
+            if not raw.endswith(b"\n"):
+                break  # torn: never committed (Checkpoint.open truncates it)
+            entry = loads(raw)
+            if "counts" not in entry or "lines" not in entry:
+                return None
+            for k, v in entry["counts"].items():
+                counts[k] = counts.get(k, 0) + v
+            for k, v in entry["lines"].items():
+                lines[k] = lines.get(k, 0) + v
+    return counts, lines
+
+
+def _read_counts(out: Path) -> dict[str, int]:
+    with open(out / "records.jsonl", encoding="utf-8") as fh:
+        return count_records(map(json.loads, fh))
+
+
+def _count_lines(path: Path) -> int:
+    """Lines of a file, counted in 1 MiB blocks (no line is decoded)."""
+    if not path.exists():
+        return 0
+    n = 0
+    with open(path, "rb") as fh:
+        while block := fh.read(1 << 20):
+            n += block.count(b"\n")
+    return n
+
+
+def summarise(out: Path, recipe, ctx, elapsed: float) -> dict:
+    committed = committed_counts(out)
+    if committed is None:
+        counts, known = _read_counts(out), {}
+    else:
+        counts, known = committed
 
     def lines(name):
-        path = out / name
-        if not path.exists():
-            return 0
-        with open(path, encoding="utf-8") as fh:
-            return sum(1 for _ in fh)
+        return known[name] if name in known else _count_lines(out / name)
 
     report = {"recipe": recipe.name, "entry": recipe.entry, "seed": recipe.seed,
               "backends": ctx.describe(), "elapsed_seconds": round(elapsed, 2), **counts,

@@ -272,12 +272,16 @@ def _process(batch, input_errors, recipe: Recipe, ctx, ck: Checkpoint, bar,
         counts.add(st.use, len(records), errors)
         outputs[f"{st.option}.jsonl"] = rows
     counts.check(options.every_record_limit, final)
+    # Imported here: only _process of this module is edited by this change (see report.py).
+    from alignscape.pipeline.report import count_records, stored_record
+
     everything = records + failed
-    ck.write("records.jsonl", everything)
+    ck.write("records.jsonl", map(stored_record, everything))
     ck.write("failures.jsonl", [f for f in map(failure_of, everything) if f])
     ck.write("input_errors.jsonl", input_errors)
     for name, rows in outputs.items():
         ck.write(name, rows)
+    ck.note(count_records(everything))
     ck.commit([r["prompt_id"] for r in everything] + [e["key"] for e in input_errors])
     bar.update(len(everything))
     g = getattr(ctx, "guard", None)

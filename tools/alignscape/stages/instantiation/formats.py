@@ -10,10 +10,10 @@ or candidates that a filter excluded are never written."""
 from __future__ import annotations
 
 import functools
-import json
 import statistics
 
 from alignscape.stages.base import by_id, candidates, score_of
+from alignscape.stages.instantiation.encoding import sorted_text
 from alignscape.stages.instantiation.pairing import ranked
 from alignscape.stages.registry import Param, stage
 
@@ -46,23 +46,49 @@ def completion_value(text: str, config: dict):
 PROVENANCE_KEYS = frozenset(("id", "model", "origin", "decoding", "score", "scores", "aspects",
                              "verified", "parent", "finish_reason", "truncated", "incomplete",
                              "incomplete_aspects"))
-# One encoder for every row (json.dumps would build one per call): the same text as
-# json.dumps(..., ensure_ascii=False, sort_keys=True, default=str).
-_encode_provenance = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
 
 
-def provenance(record: dict, ctx, cands: list[dict], **extra) -> str:
+# Provenance headers by what they are made of: a run has one or a few (the stages run and the
+# judges seldom differ between records), so each is built once, not once per row.
+_HEADERS: dict[tuple, dict] = {}
+_HEADERS_KEPT = 256
+
+
+def provenance_header(record: dict, ctx) -> dict:
+    """What every row of a record shares in its provenance: entry, stages run, seed, backends
+    by role, judges, and prompt_origin when the prompt did not come from the input. Shared
+    between rows and records: read it, never change it."""
     judgements = record.get("judgements")
-    judges = sorted({j["judge"] for j in judgements if j.get("judge")}) if judgements else []
+    judges = tuple(sorted({j["judge"] for j in judgements if j.get("judge")})) \
+        if judgements else ()
+    backends = ctx.describe() if hasattr(ctx, "describe") else {}
+    key = (getattr(ctx, "entry", None), getattr(ctx, "seed", None),
+           tuple(backends.items()), tuple(record.get("trace", ())), judges,
+           record.get("prompt_origin"))
+    header = _HEADERS.get(key)
+    if header is None:
+        header = {"entry": key[0], "seed": key[1], "backends": backends,
+                  "stages": list(key[3]), "judges": list(judges)}
+        if key[5] is not None:
+            header["prompt_origin"] = key[5]
+        if len(_HEADERS) >= _HEADERS_KEPT:
+            _HEADERS.clear()
+        _HEADERS[key] = header
+    return header
+
+
+def provenance(record: dict, ctx, cands: list[dict], header: dict | None = None,
+               **extra) -> str:
+    """The provenance column: a JSON text (one column type in Parquet), keys sorted at every
+    level; ``extra`` keys whose value is None are left out."""
     keys = PROVENANCE_KEYS
-    return _encode_provenance({
-        "entry": getattr(ctx, "entry", None), "stages": record.get("trace", []),
-        "seed": getattr(ctx, "seed", None),
-        "backends": ctx.describe() if hasattr(ctx, "describe") else {},
-        "prompt_origin": record.get("prompt_origin"),
-        "candidates": [{k: v for k, v in c.items() if k in keys and v is not None}
-                       for c in cands],
-        "judges": judges, **extra})
+    value = {**(header or provenance_header(record, ctx)),
+             "candidates": [{k: v for k, v in c.items() if k in keys and v is not None}
+                            for c in cands]}
+    for key, v in extra.items():
+        if v is not None:
+            value[key] = v
+    return sorted_text(value)
 
 
 def usable_by_id(record: dict) -> dict[str, dict]:
@@ -75,27 +101,32 @@ def fmt(option: str, params: dict | None = None):
     return stage(option, per_record=True, rows=True, params={**STYLE, **(params or {})})
 
 
-def completion_format(option: str, params: dict | None = None, keep=None):
-    """Register ``fields(cand, record, config) -> columns | None`` as a one-completion-per-row
-    format: one row per usable candidate (``keep(record, config)`` narrows them) for which
-    fields gives the format's columns."""
+def completion_format(option: str, params: dict | None = None, keep=None, prepare=None):
+    """Register ``fields(cand, record, config, state) -> columns | None`` as a
+    one-completion-per-row format: one row per usable candidate (``keep(record, config)``
+    narrows them) for which fields gives the format's columns. ``state`` is what
+    ``prepare(record, config)`` computed once for the record (None without prepare)."""
 
     def register(fields):
         @functools.wraps(fields)
         def rows(record, config, ctx):
             chosen = keep(record, config) if keep else None
+            state = prepare(record, config) if prepare else None
             out = []
+            header = prompt = None
             for cand in candidates(record):
                 if chosen is not None and cand["id"] not in chosen:
                     continue
-                extra = fields(cand, record, config)
+                extra = fields(cand, record, config, state)
                 if extra is None:
                     continue
-                out.append({"prompt_id": record["prompt_id"],
-                            "prompt": prompt_value(record, config),
+                if header is None:
+                    header = provenance_header(record, ctx)
+                    prompt = prompt_value(record, config)
+                out.append({"prompt_id": record["prompt_id"], "prompt": prompt,
                             "completion": completion_value(cand["text"], config),
                             "model": cand.get("model"), **extra, **cand.get("columns", {}),
-                            "provenance": provenance(record, ctx, [cand])})
+                            "provenance": provenance(record, ctx, [cand], header)})
             return out
 
         return fmt(option, params)(rows)
@@ -109,35 +140,40 @@ def pairwise(record, config, ctx):
     difference, null when the pair came from construction or a verdict without strength),
     ``prompt_id``, ``chosen_model``, ``rejected_model``, ``tie``, the weighting columns of the
     pair and ``provenance``. One row per pair in ``record['pairs']``."""
+    pairs = record.get("pairs")
+    if not pairs:
+        return []
     cands = usable_by_id(record)
+    header, prompt = provenance_header(record, ctx), prompt_value(record, config)
     out = []
-    for p in record.get("pairs", []):
+    for p in pairs:
         chosen, rejected = cands.get(p["chosen"]), cands.get(p["rejected"])
         if chosen is None or rejected is None:
             continue
         out.append({
-            "prompt_id": record["prompt_id"], "prompt": prompt_value(record, config),
+            "prompt_id": record["prompt_id"], "prompt": prompt,
             "chosen": completion_value(chosen["text"], config),
             "rejected": completion_value(rejected["text"], config),
             "margin": p.get("margin"), "tie": bool(p.get("tie")),
             "chosen_model": chosen.get("model"), "rejected_model": rejected.get("model"),
             **p.get("columns", {}),
-            "provenance": provenance(record, ctx, [chosen, rejected], rule=p.get("rule"),
-                                     pair_judge=p.get("judge"),
-                                     **({"incomplete": True} if p.get("incomplete") else {}))})
+            "provenance": provenance(record, ctx, [chosen, rejected], header,
+                                     rule=p.get("rule"), pair_judge=p.get("judge"),
+                                     incomplete=p.get("incomplete") or None)})
     return out
 
 
 @completion_format("instantiation.formats.pointwise_scalar")
-def pointwise_scalar(cand, record, config):
+def pointwise_scalar(cand, record, config, state):
     """Scalar rewards: ``prompt``, ``completion``, ``reward`` (the candidate's score), one row
     per scored candidate; unscored candidates are not written."""
-    return None if score_of(cand) is None else {"reward": score_of(cand)}
+    score = score_of(cand)
+    return None if score is None else {"reward": score}
 
 
-def _labels_from_pairs(record) -> dict:
+def _labels_from_pairs(record, config=None) -> dict:
     in_pairs = {}
-    for p in record.get("pairs", []):
+    for p in record.get("pairs", ()):
         if not p.get("tie"):
             in_pairs.setdefault(p["chosen"], True)
             in_pairs.setdefault(p["rejected"], False)
@@ -146,14 +182,14 @@ def _labels_from_pairs(record) -> dict:
 
 @completion_format("instantiation.formats.binary_label", {
     "threshold": Param(float, None, "score from which an otherwise unlabelled candidate is "
-                       "desirable (null: such candidates are not written)")})
-def binary_label(cand, record, config):
+                       "desirable (null: such candidates are not written)")},
+    prepare=_labels_from_pairs)
+def binary_label(cand, record, config, in_pairs):
     """Binary desirable / undesirable labels for KTO: TRL's unpaired preference rows
     ``prompt``, ``completion``, ``label`` (bool). The label comes from, in order: a verifier
     (``verified``), a binary judgement (``label``), the record's pairs (chosen True, rejected
     False, as TRL's unpair_preference_dataset does), or ``score >= threshold``."""
-    for value in (cand.get("verified"), cand.get("label"),
-                  _labels_from_pairs(record).get(cand["id"])):
+    for value in (cand.get("verified"), cand.get("label"), in_pairs.get(cand["id"])):
         if isinstance(value, bool):
             return {"label": value}
     if config["threshold"] is not None and score_of(cand) is not None:
@@ -162,7 +198,7 @@ def binary_label(cand, record, config):
 
 
 @completion_format("instantiation.formats.multi_aspect")
-def multi_aspect(cand, record, config):
+def multi_aspect(cand, record, config, state):
     """Multi-aspect vectors: ``prompt``, ``completion``, ``aspects`` (names, sorted so every
     row has the same order) and ``aspect_scores`` (null where a rating could not be parsed),
     plus the overall ``score``."""
@@ -175,7 +211,7 @@ def multi_aspect(cand, record, config):
 
 
 @completion_format("instantiation.formats.natural_language_feedback")
-def natural_language_feedback(cand, record, config):
+def natural_language_feedback(cand, record, config, state):
     """Natural-language feedback: ``prompt``, ``completion``, ``feedback`` (the judge's
     critique) and ``score``; candidates without a critique are not written."""
     if not cand.get("critique"):
@@ -194,15 +230,15 @@ def _best(record, config):
     "per_prompt": Param(int, 1, "demonstrations written per prompt, best first"),
     "require_verified": Param(bool, False, "write only verified-correct candidates")},
     keep=_best)
-def demonstration(cand, record, config):
+def demonstration(cand, record, config, state):
     """Filtered demonstrations for SFT: TRL prompt-completion rows of the kept candidates, the
     best ``per_prompt`` by score (unscored ones after the scored, in order)."""
     return {"score": score_of(cand)}
 
 
 def ordered(record):
-    usable = {c["id"] for c in candidates(record)}
     if record.get("ranking"):
+        usable = {c["id"] for c in candidates(record)}
         cands = by_id(record)
         return [cands[i] for i in record["ranking"] if i in usable]
     return ranked(record)
