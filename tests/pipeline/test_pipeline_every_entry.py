@@ -1,6 +1,9 @@
-"""Every entry's pipeline runs, not only builds: two prompts through each entry's recipe (one
-test per entry id) against the fake OpenAI-compatible server (real HTTP) with the heuristic
-scorer as reward model."""
+"""Every entry's pipeline runs and writes rows: four prompts (given responses with scores,
+verdicts and comparisons, references, unit tests, a multi-turn conversation) and an
+annotations file through each entry's recipe (one test per entry id), against the fake
+OpenAI-compatible server (real HTTP) with the heuristic scorer as reward model. Rows are
+required from every entry except those `unsuppliable` names, each with its reason: computed
+from the recipe where it can be, listed by hand only for data-dependent selections."""
 
 from __future__ import annotations
 
@@ -10,37 +13,161 @@ from pathlib import Path
 import pytest
 from fake_server import FakeServer
 from pipeline_helpers import read_jsonl, write_jsonl
+from scripted_backends import WithLogProbs
 
 from alignscape.pipeline.backends.heuristic import HeuristicScorer
 from alignscape.pipeline.backends.openai_http import OpenAIBackend
 from alignscape.pipeline.entry_recipe import from_entry
+from alignscape.pipeline.lint import BY_CONSTRUCTION, GENERATED, READS_VERDICT
 from alignscape.pipeline.recipe import RecipeError
 from alignscape.pipeline.runner import RunOptions, run
 from alignscape.runtime import Context
 
+GOOD = "Two plus two makes four: 2 + 2 = 4. The answer is 4."
+WRONG = "It is five, clearly. The answer is 5."
+REFUSAL = "I'm sorry, I cannot help with that"
+# A convincing wrong answer (a hard example): longer and more detailed than the right one.
+WRONG_LONG = ("Two and three make six, since adding three to two gives six: first take two, "
+              "then count three more, one, two, three, and you reach six. The answer is 6.")
+# What a preference dataset's line holds: given responses with their scores (and, where
+# checked, whether they are correct), pairwise verdicts on them, a reference answer, mined and
+# source texts. The loopback model answers "The answer
+# is N" with N fixed by the prompt: right for m1 (4), wrong for m2 (4 for 2 + 3) and m3; m4 is
+# code with unit tests, which its answers (prose) fail and one given response passes.
 PROMPTS = [
     {"prompt_id": "m1", "prompt": "What is 2 + 2? Explain step by step.", "reference": "4",
-     "tests": "assert 2 + 2 == 4", "text": "Four is the sum of two and two.",
-     "responses": [{"text": "Two plus two is 4. The answer is 4.", "votes": 3},
-                   {"text": "It is five, clearly. The answer is 5.", "votes": 0}],
+     "text": "Four is the sum of two and two.",
+     "responses": [{"text": GOOD, "score": 9, "votes": 3, "verified": True},
+                   {"text": WRONG, "score": 3, "votes": 0, "verified": False},
+                   {"text": REFUSAL, "score": 1, "votes": 1}],
+     "annotations": [{"a": GOOD, "b": WRONG, "preference": 1},
+                     {"a": REFUSAL, "b": GOOD, "preference": 2}],
      "mined": ["The answer is 4 because two plus two makes four, as everyone knows."]},
-    {"prompt_id": "m2", "prompt": "Name a colour of the sky.", "reference": "blue",
-     "tests": "assert True", "text": "The sky is blue on a clear day.",
-     "responses": ["Blue, on a clear day.", "Green, always and everywhere."]},
+    {"prompt_id": "m2", "prompt": "What is 2 + 3? Explain step by step.", "reference": "5",
+     "text": "Five is the sum of two and three.",
+     "responses": [{"text": "Two plus three is five, so the answer is 5.", "score": 7,
+                    "verified": True},
+                   {"text": WRONG_LONG, "score": 6.5, "verified": False}],
+     "annotations": [{"a": "Two plus three is five, so the answer is 5.", "b": WRONG_LONG,
+                      "preference": 1}],
+     "mined": ["Adding two and three gives five; the answer is 5."]},
+    {"prompt_id": "m3", "prompt": [
+        {"role": "user", "content": "What is 2 + 2?"},
+        {"role": "assistant", "content": "2 + 2 = 4."},
+        {"role": "user", "content": "And what is that number plus one?"}],
+     "reference": "5",
+     "responses": [{"text": "Four plus one is five. The answer is 5.", "score": 8},
+                   {"text": "It stays four. The answer is 4.", "score": 2}],
+     "annotations": [{"a": "Four plus one is five. The answer is 5.",
+                      "b": "It stays four. The answer is 4.", "preference": 1}]},
+    {"prompt_id": "m4", "prompt": "Write a Python function add(a, b) that returns a + b.",
+     "tests": "assert add(2, 2) == 4\nassert add(-1, 1) == 0",
+     "responses": [{"text": "```python\ndef add(a, b):\n    return a + b\n```", "score": 8},
+                   {"text": "```python\ndef add(a, b):\n    return a - b\n```", "score": 2}]},
 ]
-
+SEEDS = [p["prompt_id"] for p in PROMPTS]
+# Human annotations of sampled candidates, as an annotation tool exports them: by candidate
+# id, a comparison, ratings, a critique and a correction. m2's pair is rated nearly equal (an
+# uncertain prompt), m1's far apart; m4's ratings disagree with the rater's head-to-head verdict
+# (it prefers c0 but rates c1 higher), as ratings and comparisons of one rater often do.
+ANNOTATIONS = [row for pid, (hi, lo) in (("m1", (5, 1)), ("m2", (4, 3.6)), ("m3", (4, 2)),
+                                         ("m4", (2, 3)))
+               for row in ({"prompt_id": pid, "a": "c0", "b": "c1", "preference": 1},
+                           {"prompt_id": pid, "response": "c0", "score": hi,
+                            "critique": "Correct, but the steps could be spelled out."},
+                           {"prompt_id": pid, "response": "c1", "score": lo,
+                            "correction": "Corrected: the steps, then the answer."})]
 
 ENTRY_IDS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "catalog" /
                                     "entries").glob("*.yaml"))
 # The fast subset runs these (the recipes of issue 16 and one entry per family of recipe
-# shape), and requires rows from them; the full sweep over every entry is marked slow.
+# shape); the full sweep over every entry is marked slow. Both require rows.
 SAMPLE = ["west_of_n", "kimi_k15", "rlaif", "self_rewarding", "ultrafeedback", "dpo", "kto",
           "spin", "math_shepherd", "constitutional_ai", "alpacafarm", "hh_rlhf",
-          "grpo_deepseekmath", "preference_leakage", "nash_md"]
-# dpo, kto and hh_rlhf make pairs from comparisons or scores that come with the input's
-# responses, which these two prompts do not carry; grpo_deepseekmath classifies no evaluator.
-REQUIRE_ROWS = set(SAMPLE) - {"dpo", "kto", "hh_rlhf", "grpo_deepseekmath"}
+          "grpo_deepseekmath", "preference_leakage", "nash_md", "gkd", "rewordbench"]
 PARAMS = [pytest.param(e, marks=() if e in SAMPLE else pytest.mark.slow) for e in ENTRY_IDS]
+
+
+# Evaluators that judge a candidate by its final answer or by how it was made, not by reading
+# it: on the loopback model, whose answer depends on the prompt only, they judge every sample
+# of a prompt alike.
+ANSWER_CHECKS = {"evaluation.evaluators.rule_verifier", "evaluation.evaluators.execution_verifier",
+                 "evaluation.evaluators.consensus_pseudo_label",
+                 "evaluation.evaluators.construction_implied"}
+VERIFIERS = {"evaluation.evaluators.rule_verifier", "evaluation.evaluators.execution_verifier",
+             "evaluation.evaluators.model_verifier",
+             "evaluation.evaluators.consensus_pseudo_label"}
+# Data-dependent selections that these four prompts do not satisfy (each checked by hand in
+# records.jsonl; not provably impossible, so not the lint's).
+NOT_ON_THESE_PROMPTS = {
+    "alignment_potential": "margin_based keeps only the best and the worst candidate, then "
+                           "hard_example_mining keeps only misjudged ones: on these prompts the "
+                           "two are never both",
+    "difficulty_reward_gap_selection": "the same margin_based then hard_example_mining chain",
+    "step_dpo": "the corrections come from imported annotations after rule_verifier ran, so "
+                "correctness_filter drops them as unverifiable",
+}
+
+
+def unsuppliable(recipe) -> str | None:
+    """Why these inputs cannot make the recipe write rows, read off its stages; None when
+    they can (and the test then requires rows)."""
+    runs = [s.runs for s in recipe.stages]
+    if not recipe.formats:
+        return "the recipe writes no training rows (instantiation not applicable)"
+    sources = [r for r in runs if r.startswith("synthesis.sources.")]
+    generated = bool(sources) and all(r in GENERATED for r in sources)
+    evaluators = {r for r in runs if r.startswith("evaluation.evaluators.")}
+    formats = {f.runs for f in recipe.formats}
+    verdict_readers = [i for i, r in enumerate(runs) if r in READS_VERDICT]
+    if generated and evaluators <= ANSWER_CHECKS and not set(runs) & BY_CONSTRUCTION and \
+            formats <= {
+                "instantiation.formats.pairwise",
+                "instantiation.formats.natural_language_feedback"}:
+        # Pairs need two samples of one prompt judged differently; the loopback model's final
+        # answer depends on the prompt only (fake_server.reply), so its samples always agree.
+        return "pairs samples of one prompt judged by their final answer"
+    if generated and verdict_readers and evaluators & VERIFIERS <= {
+            "evaluation.evaluators.execution_verifier"} and evaluators & VERIFIERS:
+        return "keeps only generated code that passes unit tests; the loopback model writes prose"
+    if generated and verdict_readers and not any(
+            r in VERIFIERS for r in runs[:verdict_readers[0]]):
+        return ("recipe defect: a correctness verdict is read but no stage before it verifies "
+                "generated candidates")
+    if "instantiation.pairing.reference_vs_generated" in runs and \
+            "synthesis.sources.human_written" not in runs:
+        return ("recipe defect: reference_vs_generated, but no source adds the reference "
+                "answer as a candidate")
+    return NOT_ON_THESE_PROMPTS.get(recipe.entry)
+
+
+def prepare(recipe, annotations: Path) -> None:
+    """Settings the test supplies: the annotations file, pool models, fewer samples."""
+    # Statistical rejection accepts each sample with probability exp(-gap / beta): it needs a
+    # pool to accept two from.
+    thinned = any(s.runs.endswith(".statistical_rejection") for s in recipe.stages)
+    for stage in recipe.stages:
+        if stage.runs.endswith(".human"):
+            stage.config["path"] = str(annotations)
+        if stage.runs.endswith(".multi_model_pool"):
+            stage.config.setdefault("models", ["m-a", "m-b", "m-c"])
+        # Fewer samples than the papers' 16-64, to keep the suite fast; same code paths.
+        if stage.runs.endswith(".repeated_sampling"):
+            stage.config["n"] = 8 if thinned else 2
+        if stage.runs.endswith(".step_search"):
+            stage.config["rollouts"] = 2
+        # Score bars on the heuristic scorer's scale: its rewards differ by tenths.
+        if stage.runs.endswith((".margin_threshold", ".margin_based")):
+            stage.config["min_margin"] = 0.05
+
+
+def backends(url: str) -> dict:
+    """The loopback server for text; the roles whose log-probabilities a recipe reads
+    (policy, teacher) get them by the scripted rule, since a chat-completions server cannot
+    give the log-probabilities of a given text."""
+    http = OpenAIBackend(model="fake", base_url=url, max_retries=0, timeout=10)
+    return {"default": http, "policy": WithLogProbs(http), "teacher": WithLogProbs(http),
+            "reward": HeuristicScorer()}
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +179,8 @@ def fake():
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory):
     folder = tmp_path_factory.mktemp("every-entry")
-    prompts = write_jsonl(folder / "prompts.jsonl", PROMPTS)
-    annotations = write_jsonl(folder / "ann.jsonl", [
-        {"prompt_id": "m1", "a": "Two plus two is 4. The answer is 4.",
-         "b": "It is five, clearly. The answer is 5.", "preference": 1},
-        {"prompt_id": "m2", "response": "Blue, on a clear day.", "score": 5}])
-    return prompts, annotations
+    return (write_jsonl(folder / "prompts.jsonl", PROMPTS),
+            write_jsonl(folder / "ann.jsonl", ANNOTATIONS))
 
 
 def test_every_entry_is_tested():
@@ -78,25 +201,14 @@ def test_entry_pipeline_runs_end_to_end(catalog, fake, inputs, tmp_path, entry_i
         # Only entries with every stage not applicable have no pipeline (test_pipeline_links).
         assert "not_applicable" in str(exc), exc
         pytest.skip("every stage is not applicable")
-    for stage in recipe.stages:
-        if stage.runs.endswith(".human"):
-            stage.config["path"] = str(annotations)
-        if stage.runs.endswith(".multi_model_pool"):
-            stage.config.setdefault("models", ["m-a", "m-b", "m-c"])
-        # Fewer samples than the papers' 16-64, to keep the suite fast; same code paths.
-        if stage.runs.endswith(".repeated_sampling"):
-            stage.config["n"] = 2
-        if stage.runs.endswith(".step_search"):
-            stage.config["rollouts"] = 2
-    http = OpenAIBackend(model="fake", base_url=fake.url, max_retries=0, timeout=10)
+    prepare(recipe, annotations)
     out = tmp_path / entry.id
-    with Context(backends={"default": http, "reward": HeuristicScorer()}, seed=0,
-                 entry=entry.id) as ctx:
+    with Context(backends=backends(fake.url), seed=0, entry=entry.id) as ctx:
         report = run(recipe, prompts, out, ctx, RunOptions(batch_size=2, progress=False,
                                                            parquet=False))
     records = read_jsonl(out / "records.jsonl")
     seeds = [r["prompt_id"] for r in records if not r.get("seed_prompt_id")]
-    assert seeds == ["m1", "m2"]  # generated prompts come on top, never instead
+    assert seeds == SEEDS  # generated prompts come on top, never instead
     assert len({r["prompt_id"] for r in records}) == len(records)
     fatal = [e for r in records for e in r.get("errors", []) if e.get("fatal")]
     assert not fatal, fatal
@@ -104,7 +216,25 @@ def test_entry_pipeline_runs_end_to_end(catalog, fake, inputs, tmp_path, entry_i
         for row in read_jsonl(out / f"{fmt.option}.jsonl"):
             assert json.loads(row["provenance"])["entry"] == entry.id
     assert report["records"] == len(records)
-    if recipe.formats and entry_id in REQUIRE_ROWS:
-        rows = sum(report["rows"].values())
+    rows = sum(report["rows"].values())
+    why = unsuppliable(recipe)
+    if why is None:
         assert rows > 0, (f"{entry_id}: no rows from {len(records)} records; notes: "
                           f"{recipe.notes}; stages: {[s.use for s in recipe.stages]}")
+    else:
+        assert rows == 0, f"{entry_id} writes rows: drop its exclusion ({why})"
+
+
+def test_exclusions_are_few_and_each_has_a_reason(catalog):
+    """At most 5% of entries are excluded; the hand-kept ones must still exist."""
+    reasons = {}
+    for entry_id in ENTRY_IDS:
+        try:
+            recipe = from_entry(catalog[entry_id], catalog)
+        except RecipeError:
+            continue
+        why = unsuppliable(recipe)
+        if why:
+            reasons.setdefault(why, []).append(entry_id)
+    assert sum(len(v) for v in reasons.values()) <= 0.05 * len(ENTRY_IDS), reasons
+    assert set(NOT_ON_THESE_PROMPTS) <= set(ENTRY_IDS)
