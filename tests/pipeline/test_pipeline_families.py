@@ -203,6 +203,19 @@ CASES = [
     ("evaluation.evaluators.human", {"path": str(ANNOTATIONS)}, [rec("x", "y")], None,
      lambda o: (o[0]["comparisons"][0]["winner"], o[0]["candidates"][0]["score"]),
      ("b", 4.0)),
+    # A prompt line's own annotations: no file needed; a critique stays on its candidate, a
+    # correction becomes a child candidate; malformed ones are errors of the record.
+    ("evaluation.evaluators.human", {},
+     [rec("x", "y", annotations=[{"a": "x", "b": "y", "preference": 1},
+                                 {"response": "c1", "score": 2, "critique": "Too short."},
+                                 {"response": "y", "correction": "y, fixed"},
+                                 {"response": "c0", "score": "high"}, "bad"])], None,
+     lambda o: (o[0]["comparisons"][0]["winner"], o[0]["candidates"][1]["score"],
+                o[0]["candidates"][1]["critique"],
+                [(c["origin"], c.get("parent"), c["text"]) for c in o[0]["candidates"][2:]],
+                [e["error"] for e in o[0]["errors"]]),
+     ("a", 2.0, "Too short.", [("correction", "c1", "y, fixed")],
+      ["annotations[3]: score must be a number", "annotations[4]: expected an object"])),
     # model judges (scripted): the judge prefers the shorter response, rates by "good"
     ("evaluation.evaluators.llm_judge", {"protocols": ["pointwise_rating"]},
      [rec("good good", "bad")], None,
