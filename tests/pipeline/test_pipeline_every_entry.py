@@ -134,10 +134,6 @@ def unsuppliable(recipe) -> str | None:
             r in VERIFIERS for r in runs[:verdict_readers[0]]):
         return ("recipe defect: a correctness verdict is read but no stage before it verifies "
                 "generated candidates")
-    if "instantiation.pairing.reference_vs_generated" in runs and \
-            "synthesis.sources.human_written" not in runs:
-        return ("recipe defect: reference_vs_generated, but no source adds the reference "
-                "answer as a candidate")
     return NOT_ON_THESE_PROMPTS.get(recipe.entry)
 
 

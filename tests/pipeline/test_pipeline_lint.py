@@ -105,6 +105,18 @@ def test_ranking_unscored_generated_candidates_is_refused():
                             "instantiation.formats.pairwise")) == []
 
 
+def test_choosing_a_reference_that_nothing_adds_is_refused():
+    got = problems(_stages("synthesis.sources.policy_sampling",
+                           "instantiation.pairing.reference_vs_generated",
+                           "instantiation.formats.pairwise"))
+    assert [st.use for st, _ in got] == ["instantiation.pairing.reference_vs_generated"]
+    assert "no stage before it adds one" in got[0][1]
+    assert problems(_stages("synthesis.sources.human_written {'include_responses': False}",
+                            "synthesis.sources.policy_sampling",
+                            "instantiation.pairing.reference_vs_generated",
+                            "instantiation.formats.pairwise")) == []
+
+
 def test_rewriting_nothing_is_refused():
     got = problems(_stages("synthesis.sources.perturbation",
                            "evaluation.evaluators.construction_implied",
@@ -174,6 +186,11 @@ def test_entry_orders_that_never_yield_are_refused_at_the_entry_line(catalog, tm
               evaluation="    evaluators: [reward_model]",
               run="run:\n  skip: {human: the comparisons are not in this data}\n"),
          "instantiation", "given_pairs pairs the comparisons made before it"),
+        # the reference would be added from the input, but the run block forbids it
+        (dict(sources="policy_sampling", formats="pairwise", pairing="reference_vs_generated",
+              evaluation="    evaluators: [construction_implied]",
+              run="run:\n  skip: {human_written: no references in this data}\n"),
+         "instantiation", "reference_vs_generated chooses the reference answer"),
         # perturbation with nothing to perturb
         (dict(sources="perturbation", formats="pairwise", pairing="original_vs_perturbed",
               evaluation="    evaluators: [construction_implied]",
@@ -204,6 +221,9 @@ def test_entry_defaults_for_open_stages_pass_the_lint(catalog, tmp_path):
         (dict(sources="perturbation", formats="pairwise", pairing="original_vs_perturbed",
               evaluation="    evaluators: [construction_implied]"),
          "synthesis.sources.human_written", "rewrites the input's 'responses'"),
+        (dict(sources="policy_sampling", formats="pairwise", pairing="reference_vs_generated",
+              evaluation="    evaluators: [construction_implied]"),
+         "synthesis.sources.human_written", "the input's reference answer is a candidate"),
     ]
     for i, (shape, added, note) in enumerate(cases):
         build, _ = _entry_recipe(catalog, tmp_path / str(i), **shape)

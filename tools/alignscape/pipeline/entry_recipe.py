@@ -120,6 +120,7 @@ class _Builder:
         else:
             self._instantiation(judge_config, run)
         self._something_to_rewrite()
+        self._reference_to_choose()
         if not na["evaluation"]:
             self._fill_open_evaluation()
             self._comparisons_for_given_pairs()
@@ -222,6 +223,23 @@ class _Builder:
             self.notes.append(f"{runs[first]} rewrites existing candidates and no source is "
                               "classified before it: it rewrites the input's 'responses' "
                               "(human_written)")
+
+    def _reference_to_choose(self) -> None:
+        """``reference_vs_generated`` with no source that adds a reference: the input's
+        reference answer is added as a candidate (human_written, its responses left out)."""
+        from alignscape.pipeline.lint import REFERENCE_PAIRING
+
+        runs = self._runs()
+        if REFERENCE_PAIRING not in runs or "synthesis.sources.human_written" in runs:
+            return
+        use = "synthesis.sources.human_written"
+        if self._skipped(use):
+            return
+        first = next((i for i, u in enumerate(runs) if u.startswith("synthesis.sources.")), 0)
+        self.uses.insert(first, (use, {"include_responses": False}))
+        self.notes.append("reference_vs_generated and no source adds a reference: the "
+                          "input's reference answer is a candidate (human_written, reference "
+                          "only)")
 
     def _fill_open_evaluation(self) -> None:
         """The evaluation the method leaves to the data (``open:``), when no evaluator is

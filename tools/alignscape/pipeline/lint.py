@@ -20,6 +20,8 @@ refuses the stage only when that is provably not enough, whatever the input:
   written by a model in this recipe and no evaluation stage before it scores them: generated
   text carries no score. Candidates read from the input may carry their own, so those are
   never refused.
+* **A reference.** ``reference_vs_generated`` chooses the reference answer: it is refused
+  when no stage before it adds one (``human_written`` is the only source that does).
 * **Pairs.** A pairwise format with no stage before it that makes pairs.
 
 The builder (alignscape.pipeline.entry_recipe) uses the same facts to fill a stage the
@@ -60,6 +62,7 @@ BY_CONSTRUCTION = {"instantiation.pairing.reference_vs_generated",
                    "instantiation.pairing.original_vs_perturbed",
                    "instantiation.pairing.contrastive_pair"}
 IMPORT = "evaluation.evaluators.human"
+REFERENCE_PAIRING = "instantiation.pairing.reference_vs_generated"
 
 
 def _plan_size(settings: dict, plan: int | None) -> int:
@@ -147,6 +150,10 @@ def problems(stages) -> list[tuple[object, str]]:
                                 "stage before it compares two candidates (a judge with "
                                 "protocol pairwise_comparison, or imported annotations: "
                                 f"{IMPORT})"))
+            elif runs == REFERENCE_PAIRING and not any(
+                    r == "synthesis.sources.human_written" for r in runs_so_far):
+                out.append((st, "reference_vs_generated chooses the reference answer, but no "
+                                "stage before it adds one (synthesis.sources.human_written)"))
             elif runs in RANKS_BY_SCORE and not scored and only_generated(runs_so_far):
                 out.append((st, f"{runs.rsplit('.', 1)[1]} ranks candidates by score, but "
                                 "every candidate is written by a model in this recipe and no "

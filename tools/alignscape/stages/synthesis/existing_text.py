@@ -22,6 +22,8 @@ def take_given(record: dict, field: str, origin: str, option: str) -> None:
 
 @stage("synthesis.sources.human_written", per_record=True, params={
     "field": Param(str, "responses", "input field holding the responses"),
+    "include_responses": Param(bool, True, "take the responses of ``field`` (false: only the "
+                               "reference answer)"),
     "include_reference": Param(bool, True, "keep the record's reference answer as a "
                                "candidate marked is_reference"),
     "origin": Param(str, "human_written", "origin written on the candidates")})
@@ -29,7 +31,9 @@ def human_written(record, config, ctx):
     """Use responses that already exist in the input: the record's ``responses`` (strings, or
     objects with ``text`` and optionally ``author``/``model``/``votes``/``score``) and its
     ``reference`` answer."""
-    take_given(record, config["field"], config["origin"], "synthesis.sources.human_written")
+    if config["include_responses"]:
+        take_given(record, config["field"], config["origin"],
+                   "synthesis.sources.human_written")
     ref = record.get("reference")
     if config["include_reference"] and isinstance(ref, str) and ref.strip():
         if not any(c.get("text") == ref for c in record.get("candidates", [])):
