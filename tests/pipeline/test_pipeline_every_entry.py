@@ -70,13 +70,14 @@ SEEDS = [p["prompt_id"] for p in PROMPTS]
 # id, a comparison, ratings, a critique and a correction. m2's pair is rated nearly equal (an
 # uncertain prompt), m1's far apart; m4's ratings disagree with the rater's head-to-head verdict
 # (it prefers c0 but rates c1 higher), as ratings and comparisons of one rater often do.
-ANNOTATIONS = [row for pid, (hi, lo) in (("m1", (5, 1)), ("m2", (4, 3.6)), ("m3", (4, 2)),
-                                         ("m4", (2, 3)))
+ANNOTATIONS = [row for pid, (hi, lo), answer in (("m1", (5, 1), 4), ("m2", (4, 3.6), 5),
+                                                 ("m3", (4, 2), 5), ("m4", (2, 3), None))
                for row in ({"prompt_id": pid, "a": "c0", "b": "c1", "preference": 1},
                            {"prompt_id": pid, "response": "c0", "score": hi,
                             "critique": "Correct, but the steps could be spelled out."},
                            {"prompt_id": pid, "response": "c1", "score": lo,
-                            "correction": "Corrected: the steps, then the answer."})]
+                            "correction": "Corrected step by step." +
+                            (f" The answer is {answer}." if answer else "")})]
 
 ENTRY_IDS = sorted(p.stem for p in (Path(__file__).resolve().parents[2] / "catalog" /
                                     "entries").glob("*.yaml"))
@@ -104,8 +105,6 @@ NOT_ON_THESE_PROMPTS = {
                            "hard_example_mining keeps only misjudged ones: on these prompts the "
                            "two are never both",
     "difficulty_reward_gap_selection": "the same margin_based then hard_example_mining chain",
-    "step_dpo": "the corrections come from imported annotations after rule_verifier ran, so "
-                "correctness_filter drops them as unverifiable",
 }
 
 

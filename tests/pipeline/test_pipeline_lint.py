@@ -62,6 +62,10 @@ def test_fixed_entries_build_and_say_why(catalog):
     west = from_entry(catalog["west_of_n"], catalog)
     assert "synthesis.selection.best_of_n" not in [s.use for s in west.stages]
     assert any("West-of-N's best-of-N" in n for n in west.notes)
+    # Imported annotations run before the other evaluators, which judge their corrections.
+    step = [s.use for s in from_entry(catalog["step_dpo"], catalog).stages]
+    assert step.index("evaluation.evaluators.human") < \
+        step.index("evaluation.evaluators.rule_verifier")
     # Issue 16: the aggregation a recipe promises is a stage of it.
     entry = catalog["self_rewarding"]
     sr = [s.use for s in from_entry(entry, catalog).stages]

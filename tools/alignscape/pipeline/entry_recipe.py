@@ -388,7 +388,9 @@ class _Builder:
         evaluators = self.chosen("evaluation.evaluators")
         judges = [e for e in evaluators
                   if self.attr("evaluation.evaluators", e, "model_judge")]
-        for option in evaluators:
+        # Imported annotations first: a correction they carry is a new candidate, which the
+        # other evaluators then judge like any other.
+        for option in sorted(evaluators, key=lambda e: e != "human"):
             if option != "multi_agent":
                 self.add(f"evaluation.evaluators.{option}",
                          judge_config if option in judges else {})
