@@ -20,13 +20,15 @@ from alignscape.site.config import read_config, repo_url, with_site_url, write_c
 from alignscape.site.context import GenerateReport, PageContext, no_progress
 from alignscape.site.errors import SiteError
 from alignscape.site.paths import SitePaths
+from alignscape.site.profiles import memoize_profiles
 
 
 class SiteGenerator:
     def __init__(self, catalog: Catalog, paths: SitePaths,
                  progress: Callable[[str], None] = no_progress, site_url: str | None = None,
                  entry_markdown: bool = False):
-        self.catalog = catalog
+        # Every page family asks for the entries' trade-off profiles: computed once each.
+        self.catalog = catalog if hasattr(catalog, "_profile_memo") else memoize_profiles(catalog)
         self.paths = paths
         self.progress = progress
         self.config = with_site_url(read_config(paths), site_url)

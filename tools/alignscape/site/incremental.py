@@ -33,7 +33,10 @@ from alignscape.site.config import read_config
 from alignscape.site.context import PageContext
 from alignscape.site.errors import SiteError
 from alignscape.site.paths import SitePaths
+from alignscape.site.profiles import memoize_profiles
 from alignscape.site.stamping import load_shell, stamp_entries
+
+__all__ = ["Update", "affected", "changed_entries", "memoize_profiles", "update"]
 
 
 @dataclass
@@ -70,27 +73,6 @@ def affected(old: Catalog, new: Catalog, ids: list[str]) -> set[str]:
             elif not related.isdisjoint(changed):
                 out.add(entry.id)
     return out
-
-
-def memoize_profiles(catalog: Catalog, previous: Catalog | None = None) -> Catalog:
-    """Make catalog.profile(entry) computed once per entry (every page family asks for it),
-    keeping the profiles of `previous` for the entries that did not change: a profile depends
-    on the entry and the trade-off rules only, and only entries changed."""
-    memo: dict[str, tuple] = dict(getattr(previous, "_profile_memo", {}))
-    compute = catalog.profile
-
-    def profile(entry):
-        entry = catalog.entries[entry] if isinstance(entry, str) else entry
-        known = memo.get(entry.id)
-        if known is not None and (known[0] is entry or known[0] == entry):
-            return known[1]
-        value = compute(entry)
-        memo[entry.id] = (entry, value)
-        return value
-
-    catalog._profile_memo = memo
-    catalog.profile = profile
-    return catalog
 
 
 _ENV: list = []  # the template environment of the last update: its compiled templates

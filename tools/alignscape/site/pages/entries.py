@@ -145,22 +145,7 @@ def similar_entries(ctx: PageContext, ids=None) -> dict[str, list[dict]]:
     catalog = ctx.catalog
     label = ctx.links.option_label
     dims = catalog.taxonomy.dimensions
-    compared = compared_dimensions(catalog)
-    sets: dict[str, dict] = {}
-
-    def options(entry_id: str) -> dict:
-        if entry_id not in sets:
-            e = catalog.entries[entry_id]
-            sets[entry_id] = {d: frozenset(e.choices[d]) for d in compared if e.choices.get(d)}
-        return sets[entry_id]
-
-    def score(a: dict, b: dict) -> float:
-        keys = a.keys() | b.keys()
-        if not keys:
-            return 0.0
-        empty = frozenset()
-        return sum(len(a.get(k, empty) & b.get(k, empty)) / len(a.get(k, empty) | b.get(k, empty))
-                   for k in keys) / len(keys)
+    score = _similarity_score(catalog, compared_dimensions(catalog))
 
     out: dict[str, list[dict]] = {}
     for entry in (catalog.entries[i] for i in ids) if ids is not None else catalog:
@@ -174,9 +159,8 @@ def similar_entries(ctx: PageContext, ids=None) -> dict[str, list[dict]]:
                     counts[other.id] = counts.get(other.id, 0) + 1
         if not counts:
             continue
-        mine = options(entry.id)
         nominated = sorted(counts, key=lambda i: (-counts[i], i))[:SIMILAR_CANDIDATES]
-        best = sorted(nominated, key=lambda i: (-score(mine, options(i)), i))[:SIMILAR_SHOWN * 2]
+        best = sorted(nominated, key=lambda i: (-score(entry.id, i), i))[:SIMILAR_SHOWN * 2]
         rows = []
         for found in similar(catalog, entry.id, limit=SIMILAR_SHOWN,
                              within=[catalog.entries[i] for i in best]):
@@ -193,6 +177,60 @@ def similar_entries(ctx: PageContext, ids=None) -> dict[str, list[dict]]:
                          "more": max(len(differs) - DIFFERS_SHOWN, 0)})
         out[entry.id] = rows
     return out
+
+
+def _similarity_score(catalog, compared: list[str]):
+    """score(a_id, b_id): `similar`'s score (per dimension either entry records, the share of
+    options in common; averaged), from bit sets built once per entry. In a dimension where
+    both entries choose one option the share is 1 or 0, so those dimensions are counted at
+    once by the common bits of their single options; only the dimensions where one of them
+    chooses several are compared as sets. Rounded to 12 places so that a tie stays a tie
+    whatever order the shares were added in."""
+    option_bits: dict[tuple[str, str], int] = {}
+    dim_bit = {d: 1 << i for i, d in enumerate(compared)}
+    by_bit = {bit: d for d, bit in dim_bit.items()}
+    shape: dict[str, tuple] = {}
+
+    def of(entry_id: str) -> tuple:
+        found = shape.get(entry_id)
+        if found is None:
+            choices = catalog.entries[entry_id].choices
+            present = multi = singles = 0
+            sets = {}
+            for d in compared:
+                chosen = choices.get(d)
+                if not chosen:
+                    continue
+                present |= dim_bit[d]
+                if len(chosen) == 1:
+                    key = (d, chosen[0])
+                    bit = option_bits.get(key)
+                    if bit is None:
+                        bit = option_bits[key] = 1 << len(option_bits)
+                    singles |= bit
+                else:
+                    multi |= dim_bit[d]
+                sets[d] = frozenset(chosen)
+            found = shape[entry_id] = (present, multi, singles, sets)
+        return found
+
+    def score(a_id: str, b_id: str) -> float:
+        a_present, a_multi, a_singles, a_sets = of(a_id)
+        b_present, b_multi, b_singles, b_sets = of(b_id)
+        keys = (a_present | b_present).bit_count()
+        if not keys:
+            return 0.0
+        total = float((a_singles & b_singles).bit_count())
+        mixed = (a_multi | b_multi) & a_present & b_present
+        while mixed:
+            low = mixed & -mixed
+            mixed ^= low
+            d = by_bit[low]
+            x, y = a_sets[d], b_sets[d]
+            total += len(x & y) / len(x | y)
+        return round(total / keys, 12)
+
+    return score
 
 
 def description(entry: Entry) -> str:
