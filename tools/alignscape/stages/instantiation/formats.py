@@ -12,9 +12,9 @@ from __future__ import annotations
 import functools
 import statistics
 
-from alignscape.stages.base import by_id, candidates, score_of
+from alignscape.stages.base import candidates, score_of
 from alignscape.stages.instantiation.encoding import sorted_text
-from alignscape.stages.instantiation.pairing import ranked
+from alignscape.stages.instantiation.pairing import ranked_scores
 from alignscape.stages.registry import Param, stage
 
 STYLE = {"style": Param(str, None, "TRL style: standard strings or conversational "
@@ -92,8 +92,8 @@ def provenance(record: dict, ctx, cands: list[dict], header: dict | None = None,
 
 
 def usable_by_id(record: dict) -> dict[str, dict]:
-    usable = {c["id"] for c in candidates(record)}
-    return {k: v for k, v in by_id(record).items() if k in usable}
+    """The usable candidates (candidates()) by id."""
+    return {c["id"]: c for c in candidates(record)}
 
 
 def fmt(option: str, params: dict | None = None):
@@ -237,11 +237,16 @@ def demonstration(cand, record, config, state):
 
 
 def ordered(record):
+    return [c for _, c in ordered_scores(record)]
+
+
+def ordered_scores(record) -> list[tuple[float | None, dict]]:
+    """(score, candidate) in listwise order: the judge's ranking when there is one, else by
+    score (pairing.ranked)."""
     if record.get("ranking"):
-        usable = {c["id"] for c in candidates(record)}
-        cands = by_id(record)
-        return [cands[i] for i in record["ranking"] if i in usable]
-    return ranked(record)
+        cands = usable_by_id(record)
+        return [(score_of(cands[i]), cands[i]) for i in record["ranking"] if i in cands]
+    return [(-s, c) for s, c in ranked_scores(record)]
 
 
 @fmt("instantiation.formats.listwise")
@@ -249,13 +254,14 @@ def listwise(record, config, ctx):
     """Listwise rankings: ``prompt``, ``completions`` (best first) and ``scores`` (same
     order), one row per prompt with at least two ranked candidates. The order is the judge's
     ranking when a listwise judgement was made, else the scores."""
-    order = ordered(record)
+    order = ordered_scores(record)
     if len(order) < 2:
         return []
+    cands = [c for _, c in order]
     return [{"prompt_id": record["prompt_id"], "prompt": prompt_value(record, config),
-             "completions": [completion_value(c["text"], config) for c in order],
-             "scores": [score_of(c) for c in order], "models": [c.get("model") for c in order],
-             "provenance": provenance(record, ctx, order)}]
+             "completions": [completion_value(c["text"], config) for c in cands],
+             "scores": [s for s, _ in order], "models": [c.get("model") for c in cands],
+             "provenance": provenance(record, ctx, cands)}]
 
 
 @fmt("instantiation.formats.groupwise", {

@@ -23,9 +23,22 @@ def ranked(record: dict) -> list[dict]:
     """Scored usable candidates, highest score first; equal scores keep their input order (a
     stable sort), so best_vs_worst chooses the earliest of the best and rejects the latest of
     the worst."""
-    scored = [(-s, c) for c in candidates(record) if (s := score_of(c)) is not None]
+    return [c for _, c in ranked_scores(record)]
+
+
+def ranked_scores(record: dict) -> list[tuple[float, dict]]:
+    """(minus score, candidate) in ``ranked`` order: the scores score_of gives, found in one
+    pass (this runs for every record of every run that ranks)."""
+    scored = []
+    for c in candidates(record, usable=False):
+        s = c.get("score")
+        # score_of and candidates(usable=True), inlined: a number that is not NaN, with text,
+        # not excluded.
+        if isinstance(s, int | float) and s == s and c.get("text") is not None \
+                and not c.get("excluded"):
+            scored.append((-float(s), c))
     scored.sort(key=_first)
-    return [c for _, c in scored]
+    return scored
 
 
 def _first(item):
