@@ -122,29 +122,32 @@ def test_facet_questions(question, raw):
 #   hh_rlhf         human: annotation high, position low, length medium, self-preference
 #                   low: bias medium; its labels train a reward model for online RL
 #                   (online_rl): hacking high
-#   dpo, kto        synthesis and evaluation open: annotation (kto: binary labels, medium),
-#                   bias, distribution and hacking are set by the data (no level);
-#                   single_round + direct_preference: compute low
+#   dpo, kto        synthesis and evaluation open: annotation (kto: binary labels, medium)
+#                   and distribution are set by the data; single_round + direct_preference:
+#                   compute low; dpo only (pairwise, reference model): length high
+#                   (dpo_length_exploitation), so bias high, and hacking medium
+#                   (daa_overoptimisation); kto's bias and hacking stay set by the data
 #   spin            construction_implied (priority over human_written sources): annotation
 #                   low; no judge: position and self-preference low, length unknown, so bias
-#                   low; on_policy: distribution high; iterative: compute medium
+#                   unknown (a missing component could be the worst); on_policy: distribution
+#                   high; iterative: compute medium
 #   self_rewarding  self_judgement: annotation low, length high so bias high, hacking high;
 #                   on_policy: distribution high; iterative: compute medium
 KNOWN = {"rlaif", "ultrafeedback", "instructgpt", "hh_rlhf", "dpo", "kto", "spin",
          "self_rewarding"}
 TRADEOFF_QUESTIONS = [
     ("annotation_cost <= low", {"rlaif", "ultrafeedback", "spin", "self_rewarding"}),
-    ("bias_risk < high", {"hh_rlhf", "spin"}),
-    ("bias_risk is unknown", {"dpo", "kto"}),
+    ("bias_risk < high", {"hh_rlhf"}),
+    ("bias_risk is unknown", {"kto", "spin"}),
     ("distribution_match >= high", {"spin", "self_rewarding"}),
     ("compute_cost <= low", {"dpo", "kto"}),
     ("reward_hacking_risk >= high",
      {"rlaif", "ultrafeedback", "instructgpt", "hh_rlhf", "self_rewarding"}),
-    ("not (evaluators has human) and policy_relation = on_policy and bias_risk < high",
+    ("not (evaluators has human) and policy_relation = on_policy and bias_risk is unknown",
      {"spin"}),
     ("not (evaluators has human) and policy_relation = on_policy and not (bias_risk >= high)",
      {"spin"}),
-    ("annotation_cost <= low and bias_risk <= medium", {"spin"}),
+    ("annotation_cost <= low and bias_risk is unknown", {"spin"}),
 ]
 
 
