@@ -152,7 +152,10 @@ def explain_text(catalog, entry) -> str:
             lines.append(f"The method leaves its {stage} to the data: {why}")
         lines.append("")
     cited: list[str] = []
-    for item in explain(catalog, entry):
+    items = explain(catalog, entry)
+    missing = {i["dimension"]: "set by the data" if i["source"] == "set_by_data" else "unknown"
+               for i in items if i["level"] is None}
+    for item in items:
         head = f"{item['dimension']}: "
         better = f"{item['better']} is better"
         if item["level"] is None:
@@ -168,7 +171,8 @@ def explain_text(catalog, entry) -> str:
             lines.append(f"    cite: {', '.join(item['override']['cite'])}")
             cited += item["override"]["cite"]
         elif item["source"] == "aggregate":
-            parts = ", ".join(f"{d} {lv or 'unknown'}" for d, lv in item["components"].items())
+            parts = ", ".join(f"{d} {lv or missing.get(d, 'unknown')}"
+                              for d, lv in item["components"].items())
             worst = "the worst" if item["better"] == "lower" else "the best"
             lines.append(head + f"{item['level']} ({worst} of its components: {parts}; "
                          f"{better})")
