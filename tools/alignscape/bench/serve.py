@@ -42,6 +42,7 @@ def measure(root: Path, site_src: Path, out: Path) -> dict:
         edits.append({"seconds": time.perf_counter() - started,
                       "rendered": len(update.rendered) if update else None,
                       "regenerated": len(update.regenerated) if update else None,
+                      "stamped": len(update.stamped) if update else None,
                       "parts": update.seconds if update else {}})
     return {"full": full, "edits": edits}
 
@@ -59,9 +60,12 @@ def bench_serve(context: Context) -> list[Result]:
     parts = edits[len(edits) // 2]["parts"]
     return [Result(
         "`serve` rebuild after editing one entry", wall,
-        f"median of {len(edits)} edits; {edits[0]['rendered']} pages rendered by mkdocs, "
-        f"{edits[0]['regenerated']} generated files changed; generate "
-        f"{parts.get('generate', 0):.2f} s, mkdocs {parts.get('mkdocs', 0):.2f} s; peak memory "
+        f"median of {len(edits)} edits; {edits[0].get('stamped')} entry pages stamped, "
+        f"{edits[0]['rendered']} pages rendered by mkdocs, {edits[0]['regenerated']} generated "
+        f"files changed; catalog reload (cache) "
+        f"{wall - sum(parts.values()):.2f} s, other page families "
+        f"{parts.get('generate', 0):.2f} s, stamp {parts.get('stamp', 0):.2f} s, mkdocs "
+        f"{parts.get('mkdocs', 0):.2f} s, search index {parts.get('search', 0):.2f} s; peak memory "
         "covers the serving process and its first full build's mkdocs child (wait4 counts "
         "waited-for descendants), not the edit alone",
         baseline="the full rebuild serve ran before (same process)",
