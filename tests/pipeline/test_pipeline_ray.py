@@ -213,3 +213,38 @@ def test_bad_rows_and_list_columns_are_the_runners_input_errors(cluster, tmp_pat
     # The conversation reaches the rows whole (TRL conversational prompt, every turn).
     assert next(p for p in pairs if p["prompt_id"] == "line-1")["prompt"][1] == \
         {"role": "assistant", "content": "Hello"}
+
+
+def test_a_part_committed_out_of_order_is_replayed_not_computed(cluster, tmp_path):
+    """The state a killed driver leaves when a later batch finished first: part 1 committed,
+    part 0 not. The resume computes part 0 and the rest, replays part 1 from its file."""
+    from alignscape.pipeline.manifest import prepare
+    from alignscape.pipeline.ray_parts import PartStore, plan
+    from alignscape.pipeline.ray_support import run_part
+
+    recipe_path, prompts = tmp_path / "given.yaml", tmp_path / "prompts.jsonl"
+    recipe_path.write_text(GIVEN)
+    _hostile_prompts(prompts)
+    backends = {"default": "heuristic"}
+    want = _local(recipe_path, prompts, tmp_path / "local", backends, 2)
+    recipe = load_recipe(recipe_path).check()
+    recipe.style = "conversational"  # as the run sets it for this file's conversation
+    out = tmp_path / "ray"
+    prepare(out, recipe, prompts, restart=False, backends={"default": make_backend(
+        "heuristic").name}, batch_size=2, limit=None)
+    store = PartStore(out)
+    store.batch_size(2)
+    store.open()
+    part = list(plan(prompts, 2))[1]
+    spec = {"recipe": recipe.as_dict(), "fingerprint": recipe.fingerprint(),
+            "backends": backends, "options": {}, "max_failure_rate": 0.5,
+            "every_record_limit": 10}
+    done = run_part(part.records, part.input_errors, spec)
+    assert done["requests"][0] > 0
+    store.commit(part, done["calls"])
+    store.close()
+    report = run_ray(load_recipe(recipe_path), prompts, out, backends, {},
+                     RunOptions(progress=False, parquet=False, batch_size=2))
+    _same_folder(out, tmp_path / "local", ["pairwise.jsonl", "binary_label.jsonl"],
+                 skip=("requests",))
+    assert report["requests"] == want["requests"] - done["requests"][0]
