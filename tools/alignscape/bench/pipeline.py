@@ -149,12 +149,18 @@ def bench_pipeline(context: Context, prompts: int = PROMPTS) -> list[Result]:
                              str(source), str(pandas_out)])
     counts = compare(ours_out, pandas_out)
     rows = ", ".join(f"{n:,} {name}" for name, n in counts.items())
+    mb = 1 << 20
+    sizes = (f"input {source.stat().st_size / mb:,.0f} MB, records.jsonl "
+             f"{(ours_out / 'records.jsonl').stat().st_size / mb:,.0f} MB, format files "
+             f"{sum((ours_out / f'{n}.jsonl').stat().st_size for n in counts) / mb:,.0f} MB "
+             f"(pandas {sum((pandas_out / f'{n}.jsonl').stat().st_size for n in counts) / mb:,.0f}"
+             " MB, no provenance)")
     return [
         Result(f"instantiation from {responses:,} scored responses (pairwise, binary, "
                "listwise)", ours.wall,
                f"{responses / ours.wall:,.0f} responses/s vs {responses / theirs.wall:,.0f}; "
                f"{rows}, identical to pandas; CPU {ours.cpu:.1f} s vs {theirs.cpu:.1f} s; "
-               "JSONL out, no Parquet",
+               f"JSONL out, no Parquet; {sizes}",
                baseline="a straightforward pandas implementation (read_json, explode, sort, "
                "groupby)", baseline_seconds=theirs.wall, peak_mb=ours.peak_mb,
                baseline_peak_mb=theirs.peak_mb, goal=">= 2x"),
