@@ -139,7 +139,15 @@ class FakeServer:
                 except (BrokenPipeError, ConnectionResetError):
                     pass
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            # socketserver's default backlog of 5 drops the SYNs of a burst of new
+            # connections, which the client then sees as a connect timeout a second later.
+            request_queue_size = 256
+
+            def handle_error(self, request, client_address):
+                pass  # a client that hung up (a cancelled or hedged request) is not an error
+
+        self.httpd = Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

@@ -42,9 +42,11 @@ def test_unreachable_server_stops_quickly(tmp_path, cli):
 def test_failure_rate_limit_stops_a_mostly_failing_run(tmp_path, cli):
     prompts(tmp_path, 40)
     # Every request but the first fails: the first-N rule cannot fire, the rate rule does.
+    # One batch at a time: with several in flight, the batch holding the first request may
+    # finish after ten failures of others, and the first-N rule (rightly) fires instead.
     with FakeServer(lambda n, body: None if n == 1 else "400") as s:
         code, _, err = cli(*run_args(tmp_path, s.url, tmp_path / "out",
-                                     "--max-failure-rate", "0.3"))
+                                     "--max-failure-rate", "0.3", "--batches-in-flight", "1"))
     assert code != 0 and "--max-failure-rate 0.3" in err
 
 

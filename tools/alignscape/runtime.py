@@ -11,8 +11,23 @@ the error, and the stage records it on the candidate or judgement it was for.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, deque
 from dataclasses import dataclass, field
+
+_calling = threading.local()
+
+
+def request_priority() -> int:
+    """The priority of requests sent from this thread now (lower goes first); the runner
+    gives each batch in flight its sequence number, so that a backend with one pool of request
+    slots serves the oldest batch first and batches finish (and are committed) in order."""
+    return getattr(_calling, "priority", 0)
+
+
+def set_request_priority(value: int) -> None:
+    _calling.priority = value
+
 
 # Roles a stage may ask for. Any role without its own backend falls back to "default".
 ROLES = ("default", "policy", "reference", "teacher", "pool", "judge", "reward", "preference",
@@ -43,7 +58,8 @@ class FailureGuard:
     * or, once ``min_requests`` have finished, more than ``max_failure_rate`` of the last
       ``window`` requests failed (after their retries).
 
-    ``max_failure_rate=1.0`` and ``first_n=0`` switch the checks off."""
+    ``max_failure_rate=1.0`` and ``first_n=0`` switch the checks off. Thread-safe: the runner
+    keeps several batches in flight, each observing from its own thread."""
 
     first_n: int = 10
     max_failure_rate: float = 0.5
@@ -56,8 +72,14 @@ class FailureGuard:
     _first: list = field(default_factory=list)
     _recent: deque = field(default_factory=deque)
     _ok_once: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def observe(self, responses) -> None:
+        with self._lock:
+            self._count(responses)
+            self.check()
+
+    def _count(self, responses) -> None:
         for resp in responses:
             self.requests += 1
             self.retries += max(0, int(getattr(resp, "attempts", 1) or 1) - 1)
@@ -73,7 +95,6 @@ class FailureGuard:
             self._recent.append(bad)
             if len(self._recent) > self.window:
                 self._recent.popleft()
-        self.check()
 
     def check(self) -> None:
         first = self._first
@@ -132,6 +153,10 @@ class Backend:
     name = "backend"
     can_generate = True
     can_score = False
+    # Whether several threads may call it at once (the runner then keeps several batches in
+    # flight); a backend that has not said so is called from one thread at a time.
+    concurrent_callers = False
+    in_flight = 0  # requests being answered now, for the progress display
 
     def generate(self, requests: list[Request]) -> list[Response]:
         raise BackendError(f"{self.name} cannot generate text")
@@ -146,6 +171,9 @@ class Backend:
         ``Response.logprobs``. Raises BackendError when the backend cannot compute them (a
         chat-completions server returns log-probabilities only of tokens it samples)."""
         raise BackendError(f"{self.name} cannot give token log-probabilities of a given text")
+
+    def cancel(self) -> None:
+        """End the requests in flight soon (the run is stopping); calls may still return."""
 
     def close(self) -> None:
         pass
@@ -198,12 +226,28 @@ class Context:
         self.guard.observe(out)
         return out
 
+    def concurrent(self) -> bool:
+        """Whether every backend may be called from several threads at once."""
+        return bool(self.backends) and all(getattr(b, "concurrent_callers", False)
+                                           for b in self._unique())
+
+    def in_flight(self) -> int:
+        return sum(int(getattr(b, "in_flight", 0) or 0) for b in self._unique())
+
+    def cancel(self) -> None:
+        for backend in self._unique():
+            if hasattr(backend, "cancel"):
+                backend.cancel()
+
+    def _unique(self) -> list[Backend]:
+        return list({id(b): b for b in self.backends.values()}.values())
+
     def describe(self) -> dict:
         """Backend names per role, for provenance."""
         return {role: b.name for role, b in self.backends.items()}
 
     def close(self) -> None:
-        for backend in {id(b): b for b in self.backends.values()}.values():
+        for backend in self._unique():
             backend.close()
 
     def __enter__(self) -> Context:

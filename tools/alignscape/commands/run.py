@@ -55,6 +55,10 @@ def register(sub) -> None:
                    "requests all fail with the same error")
     r = p.add_argument_group("run")
     r.add_argument("--batch-size", type=int, default=16, help="prompts per batch (16)")
+    r.add_argument("--batches-in-flight", type=int, metavar="N",
+                   help="batches processed at once, committed in input order (default: enough "
+                   "for 4 x --concurrency prompts with an HTTP backend, 1 otherwise); memory "
+                   "holds N x --batch-size prompts")
     r.add_argument("--limit", type=int, help="only the first N lines of the prompts file")
     r.add_argument("--seed", type=int, help="run seed (default: the recipe's, else 0)")
     r.add_argument("--style", choices=["standard", "conversational"],
@@ -84,6 +88,8 @@ def check_flags(args) -> str | None:
     rules = [("--batch-size", args.batch_size, lambda v: v >= 1, "at least 1"),
              ("--limit", args.limit, lambda v: v is None or v >= 1, "at least 1"),
              ("--concurrency", args.concurrency, lambda v: v >= 1, "at least 1"),
+             ("--batches-in-flight", args.batches_in_flight, lambda v: v is None or v >= 1,
+              "at least 1"),
              ("--timeout", args.timeout, lambda v: v > 0, "a positive number of seconds"),
              ("--max-retries", args.max_retries, lambda v: v >= 0, "0 or more"),
              ("--backoff", args.backoff, lambda v: v >= 0, "0 or more seconds"),
@@ -216,7 +222,8 @@ def run(args) -> int:
             report = run_pipeline(recipe, args.prompts, args.out, ctx, RunOptions(
                 batch_size=args.batch_size, limit=args.limit, progress=not args.no_progress,
                 restart=args.restart, parquet=not args.no_parquet,
-                retry_failures=args.retry_failures))
+                retry_failures=args.retry_failures, concurrency=args.concurrency,
+                window=args.batches_in_flight))
     except (RunError, BackendError, RecipeError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:

@@ -34,6 +34,7 @@ from pathlib import Path
 
 from alignscape.pipeline.checkpoint import Checkpoint
 from alignscape.pipeline.export import write_parquet
+from alignscape.pipeline.flow import Deferred, Serialized, run_ordered, window_size
 from alignscape.pipeline.inputs import InputError, read_prompts, scan
 from alignscape.pipeline.manifest import RunError, format_files, prepare
 from alignscape.pipeline.recipe import Recipe
@@ -57,6 +58,8 @@ class RunOptions:
     max_input_errors_shown: int = 20
     every_record_limit: int = 10
     retry_failures: bool = False
+    concurrency: int = 8  # the backends' request slots: sizes the window of batches
+    window: int | None = None  # batches in flight (default: flow.window_size)
 
 
 def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
@@ -89,9 +92,14 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
     if options.limit is not None:
         total = min(total, options.limit)
     bar = _progress(total, len(done), options.progress)
+    counts = Serialized(_StageCounts())  # every batch thread adds to it
+    concurrent = getattr(ctx, "concurrent", None)
+    window = options.window or window_size(options.concurrency, options.batch_size,
+                                           bool(concurrent and concurrent()))
     shown = 0
-    counts = _StageCounts()
-    try:
+
+    def batches():
+        nonlocal shown
         batch: list[dict] = []
         input_errors: list[dict] = []
         for i, item in enumerate(read_prompts(prompts, needs_prompt=True)):
@@ -111,14 +119,38 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
                 continue
             batch.append(item)
             if len(batch) >= options.batch_size:
-                _process(batch, input_errors, recipe, ctx, ck, bar, counts, options)
+                yield batch, input_errors
                 batch, input_errors = [], []
         if batch or input_errors:
-            _process(batch, input_errors, recipe, ctx, ck, bar, counts, options, final=True)
-        else:
+            yield batch, input_errors
+
+    def work(item):
+        # The batch's writes and progress are recorded and made on the main thread in input
+        # order (flow.py); the "every record failed so far" check of the last batch is made
+        # there too, once every earlier batch has been counted.
+        sink, shown_bar = Deferred(), Deferred()
+        _process(item[0], item[1], recipe, ctx, sink, shown_bar, counts, options)
+        return sink, shown_bar
+
+    def commit(item, result, last):
+        if last:
             counts.check(options.every_record_limit, True)
+        result[0].replay(ck)
+        result[1].replay(bar)
+        show()
+
+    def show():
+        g = getattr(ctx, "guard", None)
+        if g is not None:
+            bar.set_postfix(in_flight=getattr(ctx, "in_flight", int)(), requests=g.requests,
+                            retries=g.retries, errors=g.failed, refresh=False)
+
+    try:
+        run_ordered(batches(), work, commit, window, on_abort=getattr(ctx, "cancel", lambda: None),
+                     tick=show)
+        counts.check(options.every_record_limit, True)
     except RunAborted as exc:
-        raise RunError(f"stopped: {exc}; the batch in progress was not written") from None
+        raise RunError(f"stopped: {exc}; the batches in progress were not written") from None
     finally:
         bar.close()
         total_elapsed = ck.total_elapsed()
