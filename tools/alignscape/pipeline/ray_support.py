@@ -13,13 +13,16 @@ input errors, ids and duplicate checks; list-valued fields such as a messages pr
 responses are plain values, never Arrow columns) and cuts them into the runner's batches
 (ray_parts.plan). Each batch travels to a Ray Data task as one pickled value and is run there
 by the runner's own batch function (runner._process: the same stages, failure isolation,
-failures rows and format rows), every format of the recipe in one pass; its rows come back to
-the driver, which commits them as one part (ray_parts.PartStore). When every part is
-committed, the output files are the parts concatenated in order and report.json is computed
-from them by pipeline/report.py, so the folder holds exactly what the local runner writes for
-the same input and batch size (records.jsonl, failures.jsonl, input_errors.jsonl, one JSONL
-and Parquet file per format, report.json). Running the same call again resumes: committed
-parts are skipped, the rest computed.
+failures rows and format rows), every format of the recipe in one pass. What it would have
+written comes back to the driver, which commits it as one part (ray_parts.PartStore) and
+replays the parts, in order, onto the folder's own checkpoint as the local runner commits its
+batches; report.json comes from pipeline/report.py. So the folder holds exactly what the
+local runner writes for the same input and batch size (records.jsonl, failures.jsonl,
+input_errors.jsonl, one JSONL and Parquet file per format, checkpoint.jsonl, report.json) and
+is a local runner's folder: the same call again resumes (committed batches skipped,
+committed parts replayed, the rest computed), and the local runner resumes it too or redoes
+its failures (--retry-failures). A resume keeps the batch size the folder was started with;
+request counts in the report are this segment's, as the local runner's.
 
 Backends are built once per Ray worker process from their specs (an HTTP client or a loaded
 model is never shipped between processes). Batches are submitted ``window`` at a time, so the
