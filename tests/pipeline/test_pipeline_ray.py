@@ -248,3 +248,22 @@ def test_a_part_committed_out_of_order_is_replayed_not_computed(cluster, tmp_pat
     _same_folder(out, tmp_path / "local", ["pairwise.jsonl", "binary_label.jsonl"],
                  skip=("requests",))
     assert report["requests"] == want["requests"] - done["requests"][0]
+
+
+def test_a_stage_failing_on_every_record_stops_the_run_with_one_line(cluster, alpaca_eval,
+                                                                     tmp_path):
+    from alignscape.pipeline.manifest import RunError
+
+    recipe_path, prompts = tmp_path / "given.yaml", tmp_path / "prompts.jsonl"
+    recipe_path.write_text(GIVEN)
+    _hostile_prompts(prompts)
+    # The replay backend cannot score: the reward stage fails on every record, in a worker.
+    with pytest.raises(RunError) as stopped:
+        run_ray(load_recipe(recipe_path), prompts, tmp_path / "ray",
+                {"default": f"replay:{alpaca_eval}"}, {},
+                RunOptions(progress=False, parquet=False, batch_size=2))
+    message = str(stopped.value)
+    assert "\n" not in message and "Traceback" not in message
+    assert "evaluation.evaluators.reward_model failed on every record" in message
+    assert "cannot score" in message
+    assert not (tmp_path / "ray" / "report.json").exists()
