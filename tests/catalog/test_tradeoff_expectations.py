@@ -73,6 +73,11 @@ EXPECTED = [
     ("webgpt", "annotation_cost", "high", "human demonstrations and comparisons", "nakano2021webgpt"),
     ("qwen3", "compute_cost", "high", "large-scale online RL", "yang2025qwen3"),
     ("mt_bench_judge", "position_bias", "<= medium", "both orders are judged and disagreement is a tie", "zheng2023judging"),
+    # reward_model_cost used to fire while who labels the reward models' comparisons is open.
+    ("personalized_soups", "annotation_cost", "set_by_data", "pairwise feedback per declared preference; who gives it (people or a simulated annotator) is the data's", "jang2023personalizedsoups"),
+    ("maxmin_rlhf", "annotation_cost", "set_by_data", "group reward models fitted to whatever multi-user preferences are available", "chakraborty2024maxminrlhf"),
+    ("controllable_po", "annotation_cost", "set_by_data", "per-objective preference scores whose source (people, an LLM judge, a classifier) the method leaves open", "guo2024controllablepo"),
+    ("personalized_rlhf", "annotation_cost", "set_by_data", "personalised feedback tied to each user; who labels (real users, crowdworkers, simulated users) is open", "li2024prlhf"),
 ]
 
 
