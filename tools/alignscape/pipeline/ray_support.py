@@ -32,6 +32,7 @@ driver holds at most that many batches of prompts.
 from __future__ import annotations
 
 import json
+import logging
 import pickle
 import sys
 import time
@@ -189,7 +190,10 @@ def run_ray(recipe: Recipe, prompts: str | Path, out: str | Path, backends: dict
     instance, or starts one (``address``, ``num_cpus``) and stops it at the end. Each batch's
     task reserves ``task_cpus`` CPUs; ``window`` batches are in flight at most.
     ``options.retry_failures`` is not supported here (the local runner redoes failures)."""
-    import ray
+    try:
+        import ray
+    except ImportError:
+        raise RunError("running on Ray needs Ray Data: pip install 'alignscape[ray]'") from None
 
     options = options or RunOptions()
     out, prompts = Path(out), Path(prompts)
@@ -332,7 +336,10 @@ def _compute(parts: list[Part], spec: dict, run: _Assembly, task_cpus: float) ->
     """Run ``parts`` as one Ray dataset, committing each as soon as it comes back."""
     import ray
 
+    # The driver's bar is the progress; Ray Data's own bars and per-dataset log lines would
+    # interleave with it once per window.
     ray.data.DataContext.get_current().enable_progress_bars = False
+    logging.getLogger("ray.data").setLevel(logging.ERROR)
     by_index = {p.index: p for p in parts}
     ds = ray.data.from_items([{"part": p.index,
                                "payload": pickle.dumps((p.records, p.input_errors))}
