@@ -17,7 +17,12 @@ from pathlib import Path
 from alignscape.site import search_index, shell, sitemap
 from alignscape.site.context import PageContext
 from alignscape.site.errors import SiteError
-from alignscape.site.pages.entries import description, render_entries, search_tags
+from alignscape.site.pages.entries import (
+    description,
+    entry_inputs,
+    render_entries,
+    search_tags,
+)
 
 
 @dataclass
@@ -101,6 +106,8 @@ def stamp_in_parallel(ctx: PageContext, site: Path, page_shell: shell.Shell) -> 
         return stamp_entries(ctx, site, page_shell)
     started = time.perf_counter()
     (site / "entries").mkdir(parents=True, exist_ok=True)
+    entry_inputs(ctx)
+    ctx.env.get_template("entry.html.j2")  # compiled once, before the fork
     size = -(-len(ids) // (workers * 4))  # a few chunks per worker evens out their pace
     chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
     _WORKER[:] = [(ctx, site, page_shell)]

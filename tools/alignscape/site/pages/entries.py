@@ -56,14 +56,23 @@ def build(ctx: PageContext) -> None:
         ctx.write(f"entries/{entry.id}.md", page)
 
 
+def entry_inputs(ctx: PageContext) -> tuple:
+    """What every entry page reads besides its entry (the pipeline linker, the git dates of
+    every entry file, the judge measurements), worked out once per build: forked stamping
+    workers inherit it instead of each asking git again."""
+    found = getattr(ctx, "_entry_inputs", None)
+    if found is None:
+        found = ctx._entry_inputs = (pipeline_linker(ctx.report), entry_dates(ctx.catalog),
+                                     judge_measurements(ctx.catalog.root))
+    return found
+
+
 def render_entries(ctx: PageContext, ids=None, progress=True, markdown=False):
     """(entry, content HTML, its Headings) for every entry, or for `ids`, in id order: the
     page content rendered straight to HTML by entry.html.j2 (no Markdown parsing). With
     `markdown`, the whole page as Markdown instead (entry.md.j2: front matter, the same HTML
     blocks, Markdown headings)."""
-    linker = pipeline_linker(ctx.report)
-    dates = entry_dates(ctx.catalog)
-    measurements = judge_measurements(ctx.catalog.root)
+    linker, dates, measurements = entry_inputs(ctx)
     if progress:
         ctx.progress("  similar entries")
     similar = similar_entries(ctx, ids)
