@@ -78,6 +78,20 @@ EXPECTED = [
     ("maxmin_rlhf", "annotation_cost", "set_by_data", "group reward models fitted to whatever multi-user preferences are available", "chakraborty2024maxminrlhf"),
     ("controllable_po", "annotation_cost", "set_by_data", "per-objective preference scores whose source (people, an LLM judge, a classifier) the method leaves open", "guo2024controllablepo"),
     ("personalized_rlhf", "annotation_cost", "set_by_data", "personalised feedback tied to each user; who labels (real users, crowdworkers, simulated users) is open", "li2024prlhf"),
+    # Was high (online RL against the proxies); no evaluator is prescribed, so it was set by the data.
+    ("reward_soups", "reward_hacking_risk", "high", "each network is RL-tuned against a proxy reward, whose imperfection the abstract names as the problem", "gao2022scaling"),
+    ("reward_soups", "compute_cost", "high", "one online RL run per proxy reward", "rame2023rewardedsoups"),
+    # Was high (reward_model_online_hacking); the implicit PRM is updated online on outcome labels.
+    ("prime", "reward_hacking_risk", "medium", "the implicit PRM is updated online on the policy's rollouts, the abstract's answer to PRM reward hacking", "cui2025prime"),
+    # Was high (reward_model_length, whose reason is preference data); here the outcome labels are the data's.
+    ("prime", "length_bias", "set_by_data", "an implicit PRM trained on outcome labels, whose source the method leaves open", "cui2025prime"),
+    ("hadpo", "length_bias", "low", "binary verdict against ground-truth annotations on style-consistent pairs", "zhao2023hadpo"),
+    # Was medium: decoupled helpfulness and harmlessness labels.
+    ("safe_rlhf", "label_noise", "low", "decoupling the two preferences avoids the crowdworkers' confusion about their tension", "dai2023saferlhf"),
+    # Was set_by_data: the objective's own per-response length normalisation.
+    ("grpo_deepseekmath", "length_bias", "medium", "per-response length normalisation lets incorrect responses grow longer", "liu2025drgrpo"),
+    ("expert_iteration_reasoning", "reward_hacking_risk", "low", "the kept solutions pass a final-answer check against the reference", "havrilla2024teaching"),
+    ("oaif", "distribution_match", "high", "the pair is sampled from the current policy and judged online", "guo2024oaif"),
 ]
 
 
