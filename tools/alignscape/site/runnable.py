@@ -36,7 +36,8 @@ def extra_settings(stages: list[dict]) -> list[str]:
 
 def pairs_from_input_only(entry, stages: list[dict]) -> bool:
     """True when the recipe judges nothing itself (its evaluation is left to the data) and so
-    pairs only what its input already judged: a prompts file cannot carry verdicts, so such a
-    run writes no rows until an evaluator is chosen."""
+    pairs only what its input already judged: it writes rows only from prompt lines that carry
+    verdicts (scored `responses` or `annotations`) or with an annotations file or an evaluator
+    chosen."""
     return not any(row["stage"] == "evaluation" for row in stages) and \
         "evaluation" in entry.open_stages
