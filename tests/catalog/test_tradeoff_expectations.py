@@ -85,6 +85,8 @@ EXPECTED = [
     ("prime", "reward_hacking_risk", "medium", "the implicit PRM is updated online on the policy's rollouts, the abstract's answer to PRM reward hacking", "cui2025prime"),
     # Was high (reward_model_length, whose reason is preference data); here the outcome labels are the data's.
     ("prime", "length_bias", "set_by_data", "an implicit PRM trained on outcome labels, whose source the method leaves open", "cui2025prime"),
+    # Was high: verbosity is an explicit, user-weighted axis of the reward.
+    ("directional_preference_alignment", "length_bias", "medium", "verbosity is a reward axis whose weight the user's direction sets", "wang2024dpa"),
     ("hadpo", "length_bias", "low", "binary verdict against ground-truth annotations on style-consistent pairs", "zhao2023hadpo"),
     # Was medium: decoupled helpfulness and harmlessness labels.
     ("safe_rlhf", "label_noise", "low", "decoupling the two preferences avoids the crowdworkers' confusion about their tension", "dai2023saferlhf"),

@@ -164,7 +164,8 @@ def explain_text(catalog, entry) -> str:
                          "matches)")
             continue
         if item["source"] == "override":
-            derived = item["derived_level"] or "unknown"
+            derived = item["derived_level"] or (
+                f"no level: {item['reason']}" if item.get("reason") else "no level")
             lines.append(head + f"{item['level']} (overridden by the entry; the rules give "
                          f"{derived}; {better})")
             lines.append(f"    why: {item['override']['why']}")

@@ -96,7 +96,10 @@ def basis_of(catalog, entry, dimension: str) -> Basis:
     if explanation.source == "aggregate":  # the rules of the components that set its level
         for part, level in explanation.components.items():
             if level == explanation.level:
-                basis.rules += basis_of(catalog, entry, part).rules
+                part_basis = basis_of(catalog, entry, part)
+                basis.rules += part_basis.rules
+                if part_basis.source == "override":  # an entry's own cited level decides
+                    basis.rules.append((part, f"override -> {level}", part_basis.override_cite))
         return basis
     if explanation.source == "override":
         basis.override_why = explanation.override_why
