@@ -32,6 +32,7 @@ from pathlib import Path
 from alignscape.bench.context import Context, Result
 from alignscape.bench.pipeline import bench_pipeline
 from alignscape.bench.query import bench_query
+from alignscape.bench.requests import bench_requests
 from alignscape.bench.serve import bench_serve
 from alignscape.bench.site import bench_site_build
 from alignscape.bench.validation import bench_validation
@@ -60,6 +61,8 @@ BENCHMARKS: list[Benchmark] = [
     Benchmark("site", "the full site build vs plain mkdocs-material on as many trivial pages",
               bench_site_build),
     Benchmark("serve", "`serve`'s live rebuild after one entry is edited", bench_serve),
+    Benchmark("requests", "HTTP client CPU per request; a full run's throughput at 0.2 s "
+              "latency, with and without hanging requests", bench_requests, sized=False),
 ]
 
 # Work the report must cover, by the name of the benchmark that will measure it.
@@ -68,9 +71,12 @@ PENDING: dict[str, list[tuple[str, str]]] = {
               "(python -m alignscape.bench.site times generation and mkdocs)")],
     "serve": [("`serve` rebuild after editing one entry", "")],
     "pipeline": [("instantiation from 1,000,000 scored responses (pairwise, binary, listwise)",
-                  "a straightforward pandas implementation"),
-                 ("pipeline client overhead per request, 64 and 256 concurrent",
-                  "a bare httpx loop against the same loopback server")],
+                  "a straightforward pandas implementation")],
+    "requests": [("pipeline client CPU per request, 64 and 256 concurrent",
+                  "a bare httpx.AsyncClient loop against the same loopback server"),
+                 ("UltraFeedback-style run at 0.2 s mean latency, concurrency 64",
+                  "the 320 requests/s the latency allows"),
+                 ("the same run with 2.5% of requests never answered", "the fault-free run")],
 }
 
 

@@ -1,7 +1,8 @@
 """Any OpenAI-compatible chat-completions server: vLLM, llama.cpp's server, a hosted API.
 
 One pool of in-flight requests. The backend owns one asyncio event loop on a background
-thread with one ``httpx.AsyncClient``; every caller (the runner keeps several batches in
+thread with one pool of kept-alive HTTP/1.1 connections (http1.py: httpx costs ten times the
+CPU per request, see there); every caller (the runner keeps several batches in
 flight on worker threads, each calling ``generate`` from its own thread) submits its whole list
 of requests with one ``run_coroutine_threadsafe`` and waits on one future. All requests of all
 callers share one semaphore of ``concurrency`` slots, so a batch waiting for its slowest request
@@ -9,7 +10,7 @@ never idles the other slots, and nothing spawns a thread per request. Callers on
 (Ray workers, code that runs its own event loop) are unaffected: the loop is the backend's.
 
 Deadlines. Every attempt has a total deadline of ``timeout`` seconds (connect, send, wait and
-read together, not httpx's per-read timeout, which a server trickling bytes never trips).
+read together, not a per-read timeout, which a server trickling bytes never trips).
 Hangs are answered by hedging rather than by a short timeout: once ``hedge_min_samples``
 answers have been seen, an attempt still unanswered after ``hedge_factor`` times the recent
 95th-percentile latency (never less than ``hedge_floor`` seconds, never once the deadline is
@@ -41,8 +42,7 @@ import threading
 import time
 from collections import deque
 
-import httpx
-
+from alignscape.pipeline.backends.http1 import HTTPError, Pool
 from alignscape.runtime import Backend, BackendError, Request, Response, request_priority
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
@@ -91,12 +91,8 @@ class OpenAIBackend(Backend):
         self._slots: _Slots = self._call(self._setup())
 
     async def _setup(self) -> _Slots:
-        # Created on the loop: the client's pool and the semaphore belong to it.
-        self.client = httpx.AsyncClient(
-            headers=self._headers, timeout=httpx.Timeout(self.timeout,
-                                                         connect=min(10.0, self.timeout)),
-            limits=httpx.Limits(max_connections=2 * self.concurrency,
-                                max_keepalive_connections=self.concurrency))
+        # Created on the loop: the connections and the slots belong to it.
+        self.client = Pool(self.url, self._headers, connect_timeout=min(10.0, self.timeout))
         return _Slots(self.concurrency)
 
     def _call(self, coro):
@@ -199,21 +195,19 @@ class OpenAIBackend(Backend):
             started = time.monotonic()
             try:
                 async with asyncio.timeout(self.timeout):
-                    resp = await self.client.post(self.url, content=payload)
+                    resp = await self.client.post(payload)
             except TimeoutError:
-                return None, "timeout (deadline)", None, True
-            except httpx.TimeoutException as exc:
-                return None, f"timeout ({type(exc).__name__})", None, True
-            except httpx.TransportError as exc:
-                return None, f"connection error ({type(exc).__name__}: {exc})", None, True
+                return None, f"timeout (no answer within {self.timeout:g} s)", None, True
+            except HTTPError as exc:
+                return None, f"connection error ({exc})", None, True
             finally:
                 self.in_flight -= 1
         finally:
             self._slots.release()
-        if resp.status_code != 200:
-            error = f"HTTP {resp.status_code}: {resp.text[:200]}"
+        if resp.status != 200:
+            error = f"HTTP {resp.status}: {resp.text[:200]}"
             return (None, error, _retry_after(resp.headers.get("retry-after")),
-                    resp.status_code in RETRY_STATUS)
+                    resp.status in RETRY_STATUS)
         try:
             data = json.loads(resp.content)
             choice = data["choices"][0]
@@ -243,7 +237,7 @@ class OpenAIBackend(Backend):
             return
         self.cancel()
         try:
-            self._call(self.client.aclose())
+            self._call(self.client.close())
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(timeout=5)
