@@ -267,3 +267,19 @@ def test_a_stage_failing_on_every_record_stops_the_run_with_one_line(cluster, al
     assert "evaluation.evaluators.reward_model failed on every record" in message
     assert "cannot score" in message
     assert not (tmp_path / "ray" / "report.json").exists()
+
+
+def test_run_ray_flag_writes_the_local_runners_folder(cluster, tmp_path, capsys):
+    from alignscape.cli import main
+
+    recipe_path, prompts = tmp_path / "given.yaml", tmp_path / "prompts.jsonl"
+    recipe_path.write_text(GIVEN)
+    _hostile_prompts(prompts)
+    _local(recipe_path, prompts, tmp_path / "local", {"default": "heuristic"}, 2)
+    common = ["run", "--recipe", str(recipe_path), "--prompts", str(prompts),
+              "--backend", "heuristic", "--batch-size", "2", "--no-progress", "--no-parquet"]
+    assert main([*common, "--out", str(tmp_path / "cli"), "--ray"]) == 0
+    _same_folder(tmp_path / "cli", tmp_path / "local", ["pairwise.jsonl", "binary_label.jsonl"])
+    # --ray-address alone is a flag error, not a silent local run.
+    assert main([*common, "--out", str(tmp_path / "x"), "--ray-address", "auto"]) == 2
+    assert "--ray-address is only used with --ray" in capsys.readouterr().err

@@ -69,6 +69,12 @@ def register(sub) -> None:
     r.add_argument("--retry-failures", action="store_true",
                    help="redo the prompts listed in --out's failures.jsonl in place: their rows "
                    "are replaced, never duplicated (same recipe and prompts file)")
+    r.add_argument("--ray", action="store_true",
+                   help="compute the batches as Ray Data tasks ([ray] extra): the same files "
+                   "in --out, and a killed driver resumes with the same command")
+    r.add_argument("--ray-address", metavar="ADDRESS",
+                   help="the Ray cluster to use with --ray (default: a running one, else a "
+                   "local one started for the run)")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--no-parquet", action="store_true", help="JSONL only")
     r.add_argument("--print-recipe", action="store_true",
@@ -98,6 +104,8 @@ def check_flags(args) -> str | None:
     for flag, value, ok, expected in rules:
         if not ok(value) or value != value:
             return f"{flag} {value}: must be {expected}"
+    if getattr(args, "ray_address", None) and not args.ray:
+        return "--ray-address is only used with --ray"
     if args.base_url and not args.base_url.startswith(("http://", "https://")):
         return f"--base-url {args.base_url}: expected an http:// or https:// URL"
     if args.prompts and not Path(args.prompts).is_file():
@@ -164,11 +172,12 @@ def apply_overrides(recipe, args) -> None:
         recipe.models[role] = parts if len(parts) > 1 or role == "pool" else parts[0]
 
 
-def build_context(recipe, args):
+def backend_specs(recipe, args) -> tuple[dict[str, str], dict]:
+    """The backend spec of each role and the options every backend is built with (the same for
+    a local run and for each Ray worker)."""
     import os
 
-    from alignscape.pipeline.backends import make_backend
-    from alignscape.runtime import ROLES, Context, FailureGuard
+    from alignscape.runtime import ROLES
 
     specs = dict(recipe.backends)
     if args.replay_dir:
@@ -182,6 +191,14 @@ def build_context(recipe, args):
     options = {"base_url": args.base_url, "api_key": os.environ.get(args.api_key_env),
                "concurrency": args.concurrency, "timeout": args.timeout,
                "max_retries": args.max_retries, "backoff": args.backoff}
+    return specs, options
+
+
+def build_context(recipe, args):
+    from alignscape.pipeline.backends import make_backend
+    from alignscape.runtime import Context, FailureGuard
+
+    specs, options = backend_specs(recipe, args)
     built: dict[str, object] = {}
     backends = {}
     for role, spec in specs.items():
@@ -218,12 +235,22 @@ def run(args) -> int:
         return _fail("--retry-failures redoes the failures of an existing run in --out "
                      "(and cannot be combined with --restart)")
     try:
-        with build_context(recipe, args) as ctx:
-            report = run_pipeline(recipe, args.prompts, args.out, ctx, RunOptions(
+        if args.ray:
+            from alignscape.pipeline.ray_support import run_ray
+
+            specs, options = backend_specs(recipe, args)
+            report = run_ray(recipe, args.prompts, args.out, specs, options, RunOptions(
                 batch_size=args.batch_size, limit=args.limit, progress=not args.no_progress,
                 restart=args.restart, parquet=not args.no_parquet,
-                retry_failures=args.retry_failures, concurrency=args.concurrency,
-                window=args.batches_in_flight))
+                retry_failures=args.retry_failures),
+                max_failure_rate=args.max_failure_rate, address=args.ray_address)
+        else:
+            with build_context(recipe, args) as ctx:
+                report = run_pipeline(recipe, args.prompts, args.out, ctx, RunOptions(
+                    batch_size=args.batch_size, limit=args.limit,
+                    progress=not args.no_progress, restart=args.restart,
+                    parquet=not args.no_parquet, retry_failures=args.retry_failures,
+                    concurrency=args.concurrency, window=args.batches_in_flight))
     except (RunError, BackendError, RecipeError, ValueError) as exc:
         return _fail(str(exc))
     except OSError as exc:
