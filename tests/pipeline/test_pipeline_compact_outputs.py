@@ -171,3 +171,16 @@ def test_blank_and_bad_lines_are_counted_as_read_prompts_yields_them(tmp_path):
     assert items[0]["prompt"] == "bom" and items[3]["prompt"] == "\u2603"
     assert "not UTF-8 (byte 34" in items[1].message and items[1].line == 4
     assert items[2].line == 5 and "not valid JSON" in items[2].message
+
+
+def test_a_broken_json_line_names_the_column_where_it_breaks(tmp_path):
+
+
+    path = tmp_path / "p.jsonl"
+    path.write_bytes(b'{"prompt": "a"\n{"prompt": "b", x}\n{"prompt": "c"}\n')
+    items = list(read_prompts(path, needs_prompt=True))
+    errors = [i for i in items if isinstance(i, InputError)]
+    assert [(e.line, e.message) for e in errors] == [
+        (1, "not valid JSON (Expecting ',' delimiter at column 15)"),
+        (2, "not valid JSON (Expecting property name enclosed in double quotes at column 17)")]
+    assert [i["prompt"] for i in items if not isinstance(i, InputError)] == ["c"]

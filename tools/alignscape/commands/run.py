@@ -23,9 +23,9 @@ def register(sub) -> None:
     p = sub.add_parser(
         "run", help="run an entry's data pipeline (or a recipe file) over prompts",
         description="Run the reference pipeline of a catalog entry, or a recipe YAML file, over "
-        "a JSONL prompts file; write TRL-format JSONL + Parquet, records.jsonl (what the pipeline "
-        "added per prompt: candidates, judgements, pairs, errors), failures.jsonl and report.json to --out. Killed runs resume when started "
-        "again with the same arguments.")
+        "a JSONL prompts file; write TRL-format JSONL + Parquet, records.jsonl (what the "
+        "pipeline added per prompt: candidates, judgements, pairs, errors), failures.jsonl and "
+        "report.json to --out. Killed runs resume when started again with the same arguments.")
     p.add_argument("entry", nargs="?", help="catalog entry id (or give --recipe)")
     p.add_argument("--recipe", help="recipe YAML file, or the name of a bundled recipe "
                    f"({', '.join(sorted(bundled_recipes()))})")

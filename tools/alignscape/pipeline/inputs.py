@@ -3,8 +3,8 @@
 A line needs a prompt: ``prompt`` (a string, or a conversation: a list of {role, content}
 messages; every turn through the last user turn is kept in ``messages`` and sent to the
 model, ``prompt`` is then its transcript), ``instruction`` (AlpacaEval, Alpaca), ``question``
-or ``input``; stages that need more read ``reference``, ``tests``, ``responses``, ``mined``
-or ``text``.
+or ``input``; stages that need more read ``reference``, ``tests``, ``responses``, ``mined``,
+``text`` or ``annotations`` (the line's own verdicts, read by the human-annotation stage).
 ``prompt_id`` (or ``id``) names the record; without one, the line number does. A bad line
 yields an InputError naming ``file:line`` and the problem; the good lines still run.
 This is also where the prompt-source options human_authored, user_logs, existing_datasets
@@ -30,6 +30,19 @@ class InputError:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+def _json_problem(text: str, exc: ValueError) -> str:
+    """The stdlib parser's message and column: orjson's columns count from the line's start
+    byte differently, and the message must point where the line breaks."""
+    import json
+
+    try:
+        json.loads(text.rstrip("\r\n"))
+    except json.JSONDecodeError as std:
+        exc = std
+    return (f"not valid JSON ({getattr(exc, 'msg', exc)} at "
+            f"column {getattr(exc, 'colno', '?')})")
 
 
 MAX_LINE_BYTES = 64 * 1024 * 1024  # a longer line is an input error, never loaded whole
@@ -135,8 +148,7 @@ def read_prompts(path: str | Path, *, needs_prompt: bool = True,
             elif not text.strip():
                 continue
             else:
-                yield InputError(where, n, f"not valid JSON ({getattr(exc, 'msg', exc)} at "
-                                 f"column {getattr(exc, 'colno', '?')})")
+                yield InputError(where, n, _json_problem(text, exc))
             continue
         record = parse_row(row, where, n, needs_prompt)
         if isinstance(record, InputError):
