@@ -138,6 +138,107 @@ def test_a_hung_request_is_hedged_and_answered_by_the_duplicate():
             b.close()
 
 
+def test_a_request_hung_before_the_latency_is_known_is_hedged_once_it_is():
+    """No warm-up: the hung request is sent with the first ones, before any latency was seen;
+    the answers of the others make the hedge delay known, and the hung one is hedged then
+    instead of waiting out its 30 s deadline (the test's 20 s server hold would fail it)."""
+    release = threading.Event()
+    hung = {"n": 0}
+    gave_up = []  # the server's hold ran out: the client waited 20 s for the stuck send
+
+    def faults(n, body):
+        if "hang" in body["messages"][-1]["content"]:
+            hung["n"] += 1
+            if hung["n"] == 1:
+                if not release.wait(20):
+                    gave_up.append(True)
+
+    with FakeServer(faults) as s:
+        b = OpenAIBackend(model="fake", base_url=s.url, concurrency=4, timeout=30,
+                          max_retries=0, hedge_floor=0.05, hedge_min_samples=5)
+        try:
+            out = b.generate([_req("hang")] + [_req(f"other {i}") for i in range(12)])
+            assert all(r.ok for r in out)
+            assert out[0].attempts == 2 and b.hedges == 1 and not gave_up
+        finally:
+            release.set()
+            b.close()
+
+
+def test_a_hung_hedge_is_hedged_again():
+    release = threading.Event()
+    hung = {"n": 0}
+    gave_up = []  # the server's hold ran out: the client waited 20 s for the stuck send
+
+    def faults(n, body):
+        if "hang" in body["messages"][-1]["content"]:
+            hung["n"] += 1
+            if hung["n"] <= 2:  # the first send and its first hedge both stick
+                if not release.wait(20):
+                    gave_up.append(True)
+
+    with FakeServer(faults) as s:
+        b = OpenAIBackend(model="fake", base_url=s.url, concurrency=4, timeout=30,
+                          max_retries=0, hedge_floor=0.05, hedge_min_samples=5,
+                          hedge_budget=1.0)
+        try:
+            assert all(r.ok for r in b.generate([_req(f"warm {i}") for i in range(10)]))
+            out = b.generate([_req("hang")])
+            assert out[0].ok and out[0].attempts == 3 and b.hedges == 2
+            assert not gave_up
+        finally:
+            release.set()
+            b.close()
+
+
+def test_a_hedge_needs_no_free_slot():
+    """With one slot, held by the stuck request, a hedge that queued for a slot would wait for
+    the very request it exists to replace."""
+    release = threading.Event()
+    hung = {"n": 0}
+    gave_up = []  # the server's hold ran out: the client waited 20 s for the stuck send
+
+    def faults(n, body):
+        if "hang" in body["messages"][-1]["content"]:
+            hung["n"] += 1
+            if hung["n"] == 1:
+                if not release.wait(20):
+                    gave_up.append(True)
+
+    with FakeServer(faults) as s:
+        b = OpenAIBackend(model="fake", base_url=s.url, concurrency=1, timeout=30,
+                          max_retries=0, hedge_floor=0.05, hedge_min_samples=5)
+        try:
+            assert all(r.ok for r in b.generate([_req(f"warm {i}") for i in range(10)]))
+            out = b.generate([_req("hang")])
+            assert out[0].ok and out[0].attempts == 2 and not gave_up
+        finally:
+            release.set()
+            b.close()
+
+
+def test_time_queued_for_a_slot_does_not_count_towards_the_hedge_delay():
+    """One slot, six requests of 0.2 s each: the last queues about 1 s, longer than the 0.6 s
+    hedge delay, but none is on the wire that long, so none is hedged."""
+    slow = threading.Event()
+
+    def faults(n, body):
+        if slow.is_set():
+            threading.Event().wait(0.2)
+
+    with FakeServer(faults) as s:
+        b = OpenAIBackend(model="fake", base_url=s.url, concurrency=1, timeout=30,
+                          max_retries=0, hedge_floor=0.6, hedge_factor=1.0,
+                          hedge_min_samples=5)
+        try:
+            assert all(r.ok for r in b.generate([_req(f"warm {i}") for i in range(10)]))
+            slow.set()
+            out = b.generate([_req(f"queued {i}") for i in range(6)])
+            assert all(r.ok and r.attempts == 1 for r in out) and b.hedges == 0
+        finally:
+            b.close()
+
+
 def test_cancel_ends_requests_in_flight():
     release = threading.Event()
     with FakeServer(lambda n, body: release.wait(20) and None) as s:

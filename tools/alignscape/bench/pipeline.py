@@ -164,9 +164,6 @@ def bench_pipeline(context: Context, prompts: int = PROMPTS) -> list[Result]:
                baseline="a straightforward pandas implementation (read_json, explode, sort, "
                "groupby)", baseline_seconds=theirs.wall, peak_mb=ours.peak_mb,
                baseline_peak_mb=theirs.peak_mb, goal=">= 2x"),
-        Result("pipeline client overhead per request, 64 and 256 concurrent", None,
-               "not measured by this benchmark yet",
-               baseline="a bare httpx loop against the same loopback server"),
     ]
 
 

@@ -123,7 +123,7 @@ def run_part(records: list[dict], input_errors: list[dict], spec: dict) -> dict:
         _process(records, input_errors, recipe, ctx, recorder, _Quiet(), counts,
                  RunOptions(every_record_limit=spec["every_record_limit"]))
     except RunAborted as exc:
-        return {"abort": f"stopped: {exc}; the batch in progress was not written"}
+        return {"abort": f"stopped: {exc}; the batches in progress were not written"}
     except RunError as exc:
         return {"abort": str(exc)}
     after = _guard_numbers(ctx.guard)

@@ -14,9 +14,12 @@ read together, not a per-read timeout, which a server trickling bytes never trip
 Hangs are answered by hedging rather than by a short timeout: once ``hedge_min_samples``
 answers have been seen, an attempt still unanswered after ``hedge_factor`` times the recent
 95th-percentile latency (never less than ``hedge_floor`` seconds, never once the deadline is
-that close) gets one duplicate sent beside it; whichever answers first wins and the other is
-cancelled. A legitimately long generation is therefore never cut off (it keeps running up to
-``timeout``), while a stuck one costs about one hedge delay instead of the whole deadline.
+that close), counted from when it got its slot and not while it queued for one, gets a
+duplicate sent beside it (outside the slots, see _hedged); if neither answers within another such
+delay, another, up to ``max_hedges``. Whichever answers first wins and the rest are cancelled.
+Attempts sent before the latency is known are hedged as soon as it is. A legitimately long
+generation is therefore never cut off (it keeps running up to ``timeout``), while a stuck one
+costs about one hedge delay instead of the whole deadline.
 Hedges are capped at ``hedge_budget`` of all attempts, so a server that is slow for everyone
 (overloaded) is not sent twice the load. A hedge counts as an attempt in
 ``Response.attempts``. The default deadline stays 60 s: long answers of real models take tens of
@@ -46,6 +49,7 @@ from alignscape.pipeline.backends.http1 import HTTPError, Pool
 from alignscape.runtime import Backend, BackendError, Request, Response, request_priority
 
 RETRY_STATUS = {408, 409, 425, 429, 500, 502, 503, 504}
+_RECHECK = 0.25  # seconds between looks at a hedge delay not yet known
 _encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
@@ -56,7 +60,8 @@ class OpenAIBackend(Backend):
                  api_key: str | None = None, concurrency: int = 8, timeout: float = 60.0,
                  max_retries: int = 5, backoff: float = 0.5, max_backoff: float = 30.0,
                  hedge: bool = True, hedge_factor: float = 3.0, hedge_floor: float = 1.0,
-                 hedge_min_samples: int = 20, hedge_budget: float = 0.1):
+                 hedge_min_samples: int = 20, hedge_budget: float = 0.1,
+                 max_hedges: int = 2):
         base_url = base_url or os.environ.get("OPENAI_BASE_URL")
         if not base_url:
             raise BackendError("openai backend: give --base-url (or set OPENAI_BASE_URL), e.g. "
@@ -69,6 +74,7 @@ class OpenAIBackend(Backend):
         self.backoff, self.max_backoff = float(backoff), float(max_backoff)
         self.hedge, self.hedge_factor, self.hedge_floor = hedge, hedge_factor, hedge_floor
         self.hedge_min_samples, self.hedge_budget = hedge_min_samples, hedge_budget
+        self.max_hedges = max(0, int(max_hedges))
         key = api_key if api_key is not None else os.environ.get("OPENAI_API_KEY")
         self._headers = {"content-type": "application/json",
                          **({"Authorization": f"Bearer {key}"} if key else {})}
@@ -146,25 +152,48 @@ class OpenAIBackend(Backend):
         return Response(None, model, error=error, attempts=attempt)
 
     async def _hedged(self, payload: bytes, model, priority: int):
-        """One attempt, plus one hedge if it is unanswered past the hedge delay; returns
+        """One attempt, plus hedges while it stays unanswered past the hedge delay; returns
         (Response | None, error, retry_after, retryable, attempts used)."""
-        first = asyncio.ensure_future(self._attempt(payload, model, priority))
+        on_wire = asyncio.Event()
+        first = asyncio.ensure_future(self._attempt(payload, model, priority, on_wire))
         racing = {first}
         try:
-            delay = self._hedge_delay()
-            done, _ = await asyncio.wait(racing, timeout=delay)
-            if done:
+            if not self.hedge:
+                await asyncio.wait(racing)
                 return (*first.result(), 1)
-            self.hedges += 1
-            racing.add(asyncio.ensure_future(self._attempt(payload, model, priority)))
-            outcome = None
+            # The hedge clock starts when the request holds a slot: time spent queued behind
+            # other requests says nothing about this one being stuck.
+            sent = asyncio.ensure_future(on_wire.wait())
+            await asyncio.wait({first, sent}, return_when=asyncio.FIRST_COMPLETED)
+            sent.cancel()
+            if first.done():
+                return (*first.result(), 1)
+            loop = asyncio.get_running_loop()
+            clock = loop.time()
+            used, outcome = 1, None
             while racing:
-                done, racing = await asyncio.wait(racing, return_when=asyncio.FIRST_COMPLETED)
+                delay = self._hedge_delay() if used <= self.max_hedges else None
+                # No delay yet (too few answers seen, budget spent): look again shortly, so
+                # the first requests of a run are hedged once the latency is known.
+                wait = _RECHECK if delay is None else max(0.0, clock + delay - loop.time())
+                done, racing = await asyncio.wait(racing, timeout=wait,
+                                                  return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     outcome = task.result()
                     if outcome[0] is not None:
-                        return (*outcome, 2)
-            return (*outcome, 2)
+                        return (*outcome, used)
+                if done and not racing:
+                    break  # every attempt failed: the caller retries with backoff
+                if not done and delay is not None and loop.time() >= clock + delay:
+                    self.hedges += 1
+                    used += 1
+                    clock = loop.time()
+                    # A hedge takes no slot: the stuck attempt holds one it does not use, and
+                    # queued behind the others the hedge would not end the wait it exists to
+                    # end. The budget bounds how far past `concurrency` hedges can go.
+                    racing.add(asyncio.ensure_future(
+                        self._attempt(payload, model, priority, slotted=False)))
+            return (*outcome, used)
         finally:
             # A cancelled caller or the winner of the race leaves nothing running behind.
             for task in racing:
@@ -186,9 +215,13 @@ class OpenAIBackend(Backend):
             self._p95 = ordered[int(0.95 * (len(ordered) - 1))]
             self._since_p95 = 0
 
-    async def _attempt(self, payload: bytes, model, priority: int):
+    async def _attempt(self, payload: bytes, model, priority: int,
+                       on_wire: asyncio.Event | None = None, slotted: bool = True):
         """(Response | None, error, retry_after, retryable) of one HTTP request."""
-        await self._slots.acquire(priority)
+        if slotted:
+            await self._slots.acquire(priority)
+        if on_wire is not None:
+            on_wire.set()
         try:
             self.in_flight += 1
             self.attempts += 1
@@ -203,7 +236,8 @@ class OpenAIBackend(Backend):
             finally:
                 self.in_flight -= 1
         finally:
-            self._slots.release()
+            if slotted:
+                self._slots.release()
         if resp.status != 200:
             error = f"HTTP {resp.status}: {resp.text[:200]}"
             return (None, error, _retry_after(resp.headers.get("retry-after")),
