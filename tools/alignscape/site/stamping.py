@@ -19,7 +19,7 @@ from alignscape.site.context import PageContext
 from alignscape.site.errors import SiteError
 from alignscape.site.pages.entries import (
     description,
-    entry_inputs,
+    prepare_entry_pages,
     render_entries,
     search_tags,
 )
@@ -106,8 +106,7 @@ def stamp_in_parallel(ctx: PageContext, site: Path, page_shell: shell.Shell) -> 
         return stamp_entries(ctx, site, page_shell)
     started = time.perf_counter()
     (site / "entries").mkdir(parents=True, exist_ok=True)
-    entry_inputs(ctx)
-    ctx.env.get_template("entry.html.j2")  # compiled once, before the fork
+    prepare_entry_pages(ctx)
     size = -(-len(ids) // (workers * 4))  # a few chunks per worker evens out their pace
     chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
     _WORKER[:] = [(ctx, site, page_shell)]

@@ -19,6 +19,7 @@ from alignscape.site.history import entry_dates
 from alignscape.site.links import Links, explorer_href, option_explorer_href
 from alignscape.site.measurements import copy_figures, judge_measurements
 from alignscape.site.safety import safe_url
+from alignscape.site.similarity import similarity_index
 
 STAGE_DETAIL_FIELDS = {
     "synthesis": (("responses_per_prompt", "Responses per prompt"), ("models", "Models")),
@@ -65,6 +66,14 @@ def entry_inputs(ctx: PageContext) -> tuple:
         found = ctx._entry_inputs = (pipeline_linker(ctx.report), entry_dates(ctx.catalog),
                                      judge_measurements(ctx.catalog.root))
     return found
+
+
+def prepare_entry_pages(ctx: PageContext) -> None:
+    """Everything entry pages share, made once: forked stamping workers inherit it instead of
+    each building it again (site/stamping.py)."""
+    entry_inputs(ctx)
+    similarity_index(ctx, SIMILAR_OPTION_CAP)
+    ctx.env.get_template("entry.html.j2")
 
 
 def render_entries(ctx: PageContext, ids=None, progress=True, markdown=False):
@@ -143,33 +152,24 @@ def similar_entries(ctx: PageContext, ids=None) -> dict[str, list[dict]]:
     """entry id -> the few entries most like it, as `alignscape similar` ranks them
     (alignscape.query.analysis.similar), each with what differs, computed once for the build.
 
-    Candidates are the entries sharing the most options with it, counted through the reverse
-    index of options (an option chosen by more than SIMILAR_OPTION_CAP entries nominates no
-    one: it says little and would make the count quadratic). The same score as `similar`'s,
-    over option sets built once, picks the best few; `similar` then ranks those and says what
-    differs. The work per entry is bounded, so the build stays linear in the catalog's size.
-    `ids` limits the work to those entries (serve's live rebuild), with the same ranking."""
-    from alignscape.query.analysis import compared_dimensions, similar
+    Candidates are the SIMILAR_CANDIDATES entries sharing the most options with it (an option
+    chosen by more than SIMILAR_OPTION_CAP entries nominates no one: it says little and would
+    make the count quadratic); `similar`'s score picks the best few of those (site/similarity.py
+    does both on arrays); `similar` then ranks them and says what differs. The work per entry
+    is bounded, so the build stays linear in the catalog's size. `ids` limits the work to those
+    entries (serve's live rebuild), with the same ranking."""
+    from alignscape.query.analysis import similar
 
     catalog = ctx.catalog
     label = ctx.links.option_label
     dims = catalog.taxonomy.dimensions
-    score = _similarity_score(catalog, compared_dimensions(catalog))
+    index = similarity_index(ctx, SIMILAR_OPTION_CAP)
 
     out: dict[str, list[dict]] = {}
     for entry in (catalog.entries[i] for i in ids) if ids is not None else catalog:
-        counts: dict[str, int] = {}
-        for option in entry.options:
-            users = ctx.using.get(option, ())
-            if len(users) > SIMILAR_OPTION_CAP:
-                continue
-            for other in users:
-                if other.id != entry.id:
-                    counts[other.id] = counts.get(other.id, 0) + 1
-        if not counts:
+        best = index.candidates(entry.id, entry.options, SIMILAR_CANDIDATES, SIMILAR_SHOWN * 2)
+        if not best:
             continue
-        nominated = sorted(counts, key=lambda i: (-counts[i], i))[:SIMILAR_CANDIDATES]
-        best = sorted(nominated, key=lambda i: (-score(entry.id, i), i))[:SIMILAR_SHOWN * 2]
         rows = []
         for found in similar(catalog, entry.id, limit=SIMILAR_SHOWN,
                              within=[catalog.entries[i] for i in best]):
@@ -186,60 +186,6 @@ def similar_entries(ctx: PageContext, ids=None) -> dict[str, list[dict]]:
                          "more": max(len(differs) - DIFFERS_SHOWN, 0)})
         out[entry.id] = rows
     return out
-
-
-def _similarity_score(catalog, compared: list[str]):
-    """score(a_id, b_id): `similar`'s score (per dimension either entry records, the share of
-    options in common; averaged), from bit sets built once per entry. In a dimension where
-    both entries choose one option the share is 1 or 0, so those dimensions are counted at
-    once by the common bits of their single options; only the dimensions where one of them
-    chooses several are compared as sets. Rounded to 12 places so that a tie stays a tie
-    whatever order the shares were added in."""
-    option_bits: dict[tuple[str, str], int] = {}
-    dim_bit = {d: 1 << i for i, d in enumerate(compared)}
-    by_bit = {bit: d for d, bit in dim_bit.items()}
-    shape: dict[str, tuple] = {}
-
-    def of(entry_id: str) -> tuple:
-        found = shape.get(entry_id)
-        if found is None:
-            choices = catalog.entries[entry_id].choices
-            present = multi = singles = 0
-            sets = {}
-            for d in compared:
-                chosen = choices.get(d)
-                if not chosen:
-                    continue
-                present |= dim_bit[d]
-                if len(chosen) == 1:
-                    key = (d, chosen[0])
-                    bit = option_bits.get(key)
-                    if bit is None:
-                        bit = option_bits[key] = 1 << len(option_bits)
-                    singles |= bit
-                else:
-                    multi |= dim_bit[d]
-                sets[d] = frozenset(chosen)
-            found = shape[entry_id] = (present, multi, singles, sets)
-        return found
-
-    def score(a_id: str, b_id: str) -> float:
-        a_present, a_multi, a_singles, a_sets = of(a_id)
-        b_present, b_multi, b_singles, b_sets = of(b_id)
-        keys = (a_present | b_present).bit_count()
-        if not keys:
-            return 0.0
-        total = float((a_singles & b_singles).bit_count())
-        mixed = (a_multi | b_multi) & a_present & b_present
-        while mixed:
-            low = mixed & -mixed
-            mixed ^= low
-            d = by_bit[low]
-            x, y = a_sets[d], b_sets[d]
-            total += len(x & y) / len(x | y)
-        return round(total / keys, 12)
-
-    return score
 
 
 def description(entry: Entry) -> str:
