@@ -134,6 +134,18 @@ class CatalogCache:
         result, index = self._rebuild(key, table, want)
         return from_index(index) if from_index else from_catalog(result.catalog)
 
+    def reload(self, previous=None):
+        """The validated Catalog after an edit, for a process that holds `previous` (serve):
+        only the changed entry files are parsed, checked and turned into Entry objects (the
+        others are previous's own), and nothing but the entry memo is written; the explorer
+        index and the Catalog pickle are left for the next command that asks for them, which
+        rebuilds them from the memo. Raises CatalogInvalid like catalog()."""
+        self.stats = CacheStats()
+        if not self.enabled:
+            return self._validated().catalog
+        key, table = _key_and_table(self.root, self.slot, self.stats)
+        return self._validated((key, table)).catalog_reusing(previous)
+
     def earlier(self, name: str) -> bytes | None:
         """The payload of the cache file `name` whatever key it was written for (intact and
         ours), for artefacts that can update an earlier version instead of starting over."""

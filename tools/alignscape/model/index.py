@@ -27,17 +27,7 @@ def explorer_index(catalog) -> dict:
          "cardinality": dim.cardinality,
          "options": [{"id": o.id, "label": o.label} for o in dim.options]}
         for dim in taxonomy.dimensions.values()]
-    entries = []
-    for entry in catalog:
-        profile = catalog.profile(entry)
-        entries.append({
-            "id": entry.id, "short_name": entry.label, "name": entry.name,
-            "aliases": list(entry.aliases), "kind": entry.kind, "year": entry.year,
-            "summary": entry.summary,
-            "url": entry_url(entry.id),
-            "choices": {dim: list(opts) for dim, opts in entry.choices.items()},
-            "tradeoffs": {dim: explanation.level for dim, explanation in profile.items()},
-        })
+    entries = [index_row(entry, catalog.profile(entry)) for entry in catalog]
     return {
         "version": INDEX_VERSION,
         "dimensions": dimensions,
@@ -47,6 +37,18 @@ def explorer_index(catalog) -> dict:
                            for d in tradeoffs.dimensions.values()],
         },
         "entries": entries,
+    }
+
+
+def index_row(entry: Entry, profile: dict) -> dict:
+    """One entry of the explorer index, from the entry and its trade-off profile."""
+    return {
+        "id": entry.id, "short_name": entry.label, "name": entry.name,
+        "aliases": list(entry.aliases), "kind": entry.kind, "year": entry.year,
+        "summary": entry.summary,
+        "url": entry_url(entry.id),
+        "choices": {dim: list(opts) for dim, opts in entry.choices.items()},
+        "tradeoffs": {dim: explanation.level for dim, explanation in profile.items()},
     }
 
 
@@ -72,17 +74,20 @@ def catalog_json(catalog) -> dict:
 
 def catalog_csv(catalog) -> str:
     """One row per entry; multi-valued cells joined with `;` so spreadsheets read them."""
-    dims = list(catalog.taxonomy.dimensions)
-    tradeoff_dims = list(catalog.tradeoffs.dimensions)
-    header = ["id", "name", "kind", "year", "cite", "arxiv", "aliases", "builds_on",
-              *dims, *(f"tradeoff.{d}" for d in tradeoff_dims)]
-    rows = []
-    for entry in catalog:
-        profile = catalog.profile(entry)
-        rows.append([
-            entry.id, spreadsheet_safe(entry.name), entry.kind, entry.year, entry.cite,
+    return csv_text(csv_header(catalog),
+                    [csv_row(entry, catalog.profile(entry), catalog) for entry in catalog])
+
+
+def csv_header(catalog) -> list[str]:
+    return ["id", "name", "kind", "year", "cite", "arxiv", "aliases", "builds_on",
+            *catalog.taxonomy.dimensions,
+            *(f"tradeoff.{d}" for d in catalog.tradeoffs.dimensions)]
+
+
+def csv_row(entry: Entry, profile: dict, catalog) -> list:
+    """One entry's cells of catalog.csv, in csv_header's order."""
+    return [entry.id, spreadsheet_safe(entry.name), entry.kind, entry.year, entry.cite,
             entry.arxiv or "", spreadsheet_safe(";".join(entry.aliases)),
             ";".join(entry.builds_on),
-            *(";".join(entry.choices.get(d, ())) for d in dims),
-            *(profile[d].level or "" for d in tradeoff_dims)])
-    return csv_text(header, rows)
+            *(";".join(entry.choices.get(d, ())) for d in catalog.taxonomy.dimensions),
+            *(profile[d].level or "" for d in catalog.tradeoffs.dimensions)]

@@ -2,16 +2,28 @@
 that can show it and render only those through mkdocs' own page pipeline.
 
 `update(old, new, paths, site)` compares two validated catalogs of which only entry files
-changed (the caller knows: serve watches the paths). When the ids are the same, it stamps the
-pages of the changed entries and of their direct relations (builds on / built upon by / uses
-data / used by) into the shell page of the last full build (site/stamping.py: no mkdocs),
-regenerates entries/index and every non-entry page family (their output is written only where
-it differs: the index pages and data files that list the entry), builds the changed Markdown
-pages with mkdocs (the same Page, plugins, theme and strict link checks as `mkdocs build`) into
-a scratch folder and moves each file into the served site, and patches the search index with
-the records of every page it rewrote (the theme's search plugin's own for the mkdocs pages).
-The sitemap lists the same pages as before (the ids did not change). Anything else returns
-None: the caller rebuilds it all.
+changed (the caller knows: serve watches the paths; it reloads with CatalogCache.reload, which
+parses the changed files alone and hands back the unchanged Entry objects themselves). When
+the ids are the same, it works out what the edit changed (changed_inputs: the Entry fields
+that differ, "profile" when a trade-off profile differs, "dates") and:
+
+* stamps the pages of the changed entries and of their direct relations (builds on / built
+  upon by / uses data / used by) into the shell page of the last full build
+  (site/stamping.py: no mkdocs);
+* regenerates the page families whose ENTRY_FIELDS (site/pages/__init__.py) meet what
+  changed, and entries/index when a field it lists changed; a family's output is written
+  only where it differs (the index pages and data files that list the entry). The data files
+  join each entry's kept serialisation (site/pages/data.py), and the profiles of unchanged
+  entries are kept (site/profiles.py);
+* builds the changed Markdown pages with mkdocs (the same Page, plugins, theme and strict link
+  checks as `mkdocs build`) into a scratch folder and moves each file into the served site;
+* patches the search index with the records of every page it rewrote (the theme's search
+  plugin's own for the mkdocs pages). The sitemap lists the same pages as before (the ids did
+  not change).
+
+Anything else returns None: the caller rebuilds it all. tests/site/test_site_incremental.py
+compares the result with a full build byte for byte and counts the work of an edit at two
+catalog sizes.
 
 Known difference from a full build: other entries' "similar entries" lists are not re-ranked
 until the next full build.
@@ -19,6 +31,7 @@ until the next full build.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import shutil
@@ -27,7 +40,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from alignscape.model import Catalog
+from alignscape.model import Catalog, Entry
 from alignscape.site import pages, search, search_index
 from alignscape.site.config import read_config
 from alignscape.site.context import PageContext
@@ -36,7 +49,8 @@ from alignscape.site.paths import SitePaths
 from alignscape.site.profiles import memoize_profiles
 from alignscape.site.stamping import load_shell, stamp_entries
 
-__all__ = ["Update", "affected", "changed_entries", "memoize_profiles", "update"]
+__all__ = ["Update", "affected", "changed_entries", "changed_inputs", "memoize_profiles",
+           "skipped", "update"]
 
 
 @dataclass
@@ -46,6 +60,10 @@ class Update:
     rendered: list[str] = field(default_factory=list)  # pages mkdocs rendered
     stamped: list[str] = field(default_factory=list)  # entry pages stamped (site-relative)
     entry_pages_rendered: int = 0  # entry pages put through the templates
+    inputs: list[str] = field(default_factory=list)  # what the edit changed (changed_inputs)
+    families: list[str] = field(default_factory=list)  # page families regenerated
+    parsed: int | None = None  # entry files the reload parsed (set by serve)
+    entries_built: int | None = None  # Entry objects the reload made (the rest reused)
     search_pages: list[str] = field(default_factory=list)  # pages whose search records changed
     seconds: dict[str, float] = field(default_factory=dict)
     records: dict[str, list[dict]] = field(default_factory=dict)  # page -> its search records
@@ -56,7 +74,35 @@ def changed_entries(old: Catalog, new: Catalog) -> list[str] | None:
     caller knows that no file but entries changed (serve watches the paths)."""
     if set(old.entries) != set(new.entries):
         return None
-    return sorted(i for i, e in new.entries.items() if old.entries[i] != e)
+    before = old.entries
+    return sorted(i for i, e in new.entries.items() if before[i] is not e and before[i] != e)
+
+
+# entries/index.md, which this module renders itself (the entry family's other output is the
+# entry pages, stamped for the affected entries).
+ENTRIES_INDEX_FIELDS = frozenset({"aliases", "kind", "name", "short_name", "year"})
+
+
+def changed_inputs(old: Catalog, new: Catalog, ids: list[str]) -> set[str]:
+    """What the edit changed, in the vocabulary of the page families' ENTRY_FIELDS
+    (site/pages/__init__.py): the Entry fields that differ in any of `ids`, "profile" when a
+    trade-off profile differs, and "dates", always (a file not yet committed is dated by its
+    modification time, which the edit moved)."""
+    out = {"dates"}
+    names = [f.name for f in dataclasses.fields(Entry)]
+    for entry_id in ids:
+        before, after = old.entries[entry_id], new.entries[entry_id]
+        out.update(name for name in names if getattr(before, name) != getattr(after, name))
+        if "profile" not in out and old.profile(before) != new.profile(after):
+            out.add("profile")
+    return out
+
+
+def skipped(family, changed: set[str]) -> bool:
+    """Whether the family's pages cannot differ after an edit that changed `changed`; a
+    family that does not declare ENTRY_FIELDS is always regenerated."""
+    fields = getattr(family, "ENTRY_FIELDS", None)
+    return fields is not None and fields.isdisjoint(changed)
 
 
 def affected(old: Catalog, new: Catalog, ids: list[str]) -> set[str]:
@@ -117,12 +163,17 @@ def regenerate(old: Catalog, new: Catalog, ids: list[str], paths: SitePaths, sit
 
     ctx = _Capture(new, paths, config, repo_url(config))
     ctx.changed = []
-    for _, family in pages.FAMILIES:
-        if family is not entry_pages:
+    changed = changed_inputs(old, new, ids)
+    update.inputs = sorted(changed)
+    for label, family in pages.FAMILIES:
+        if family is not entry_pages and not skipped(family, changed):
             family.build(ctx)
-    ordered = sorted(new, key=lambda e: e.label.lower())
-    ctx.render("entries/index.md", "entries_index.md.j2", entries=ordered,
-               explorer_href=entry_pages.explorer_href)
+            update.families.append(label)
+    if not ENTRIES_INDEX_FIELDS.isdisjoint(changed):
+        ordered = sorted(new, key=lambda e: e.label.lower())
+        ctx.render("entries/index.md", "entries_index.md.j2", entries=ordered,
+                   explorer_href=entry_pages.explorer_href)
+        update.families.append("entries index")
     update.regenerated = ctx.changed
     update.seconds["generate"] = time.perf_counter() - started
     started = time.perf_counter()

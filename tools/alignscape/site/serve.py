@@ -15,6 +15,7 @@ from collections.abc import Callable
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from alignscape.catalog.cache import CatalogCache
 from alignscape.catalog.loader import load_catalog
 from alignscape.model import CatalogInvalid
 from alignscape.site.build import build_site
@@ -63,8 +64,12 @@ class SiteServer:
         with self._lock:
             started = time.perf_counter()
             try:
-                catalog = load_catalog(self.root, cache=True)
+                cache = CatalogCache(self.root)
+                catalog = cache.reload(self.catalog)
                 result = update(self.catalog, catalog, self.staging, self.paths.site)
+                if result is not None:
+                    result.parsed = cache.stats.work.get("parsed")
+                    result.entries_built = cache.stats.work.get("entries_built")
             except CatalogInvalid as exc:
                 for finding in exc.findings[:20]:
                     self.err(finding.format())

@@ -56,15 +56,24 @@ class ValidationResult:
         self._index = index
         self.consistent = False  # see _Run.consistent
         # parsed: files read and parsed; schema_checked / entry_checked: entries whose schema
-        # stage / entry stage ran; rows_built: explorer index rows computed (index()).
+        # stage / entry stage ran; rows_built: explorer index rows computed (index());
+        # entries_built: Entry objects made by the catalog (the others reused from a previous
+        # one, catalog_reusing).
         self.work = work or {"parsed": 0, "schema_checked": 0, "entry_checked": 0,
                              "rows_built": 0}
 
     @property
     def catalog(self) -> Catalog | None:
+        return self.catalog_reusing(None)
+
+    def catalog_reusing(self, previous: Catalog | None) -> Catalog | None:
+        """The Catalog, with the Entry objects of `previous` (a catalog built by this module)
+        for the files whose content, path and vocabulary are the same: a long-lived process
+        that reloads after one edit builds one Entry, and the unchanged ones stay identical
+        (`is`) to what it holds."""
         if self._catalog is None and self._build is not None:
             with _collector_paused():
-                self._catalog = self._build()
+                self._catalog = self._build(getattr(previous, "entry_keys", None))
             self._build = None
         return self._catalog
 
@@ -152,13 +161,24 @@ def _validate(root: Path, paths, memo) -> ValidationResult:
         findings = [f for f in findings if f.path not in others]
     kept = [state for state in states if state.cross is not None]
 
-    def build() -> Catalog:
-        entries = {}
+    def build(reuse: dict | None = None) -> Catalog:
+        entries, keys = {}, {}
+        checker.counts["entries_built"] = 0
         for state in kept:
             if state.cross.id not in entries:
-                entries[state.cross.id] = Entry.from_data(run.data_of(state), state.source,
-                                                          taxonomy)
-        return Catalog(root, taxonomy, tradeoffs, bibliography, entries, scenarios)
+                # An Entry is decided by its file's content, its path and the vocabulary
+                # (rows_key digests the taxonomy and trade-off files).
+                key = (run.rows_key, state.source, state.digest) if state.digest else None
+                entry = reuse.get(key) if reuse and key else None
+                if entry is None:
+                    entry = Entry.from_data(run.data_of(state), state.source, taxonomy)
+                    checker.counts["entries_built"] += 1
+                entries[state.cross.id] = entry
+                if key:
+                    keys[key] = entry
+        catalog = Catalog(root, taxonomy, tradeoffs, bibliography, entries, scenarios)
+        catalog.entry_keys = keys
+        return catalog
 
     def index() -> dict:
         return run.index(kept, scenarios)

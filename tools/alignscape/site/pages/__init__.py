@@ -1,6 +1,13 @@
 """One module per page family. Each has `build(ctx)`, which renders its pages into build/docs
 through its templates; a family whose pages depend on the catalog's contents and belong in the
-navigation also has `nav(catalog)`: {section index page: [pages listed after it]}."""
+navigation also has `nav(catalog)`: {section index page: [pages listed after it]}.
+
+Every family but the entry pages also has `ENTRY_FIELDS`: the Entry fields its output depends
+on, plus "profile" (an entry's trade-off profile) and "dates" (its file's dates). serve's live
+rebuild (site/incremental.py) skips a family after an edit that changes none of them, so a new
+field shown on a page must be added there; tests/site/test_site_incremental_families.py gives
+every entry its neighbour's value of each field in turn and fails when a family it would skip
+shows a difference."""
 
 from __future__ import annotations
 

@@ -7,6 +7,10 @@ from collections import defaultdict
 
 from alignscape.site.context import PageContext
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset({"cite", "name", "references", "short_name", "tradeoff_overrides"})
+
+
 CITED_BY_SHOWN = 25
 
 

@@ -10,6 +10,10 @@ from markupsafe import Markup
 from alignscape.site.context import PageContext
 from alignscape.site.errors import SiteError
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset()
+
+
 # A Markdown link to a path inside the repository (not a URL, an anchor or a mail address).
 _REPO_LINK = re.compile(r"\]\((?!https?://|#|mailto:)([^)\s]+)\)")
 

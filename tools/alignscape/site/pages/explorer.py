@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from alignscape.site.context import PageContext
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset()
+
 
 def build(ctx: PageContext) -> None:
     query_js = ctx.paths.site_src / "assets" / "javascripts" / "alignscape-query.js"

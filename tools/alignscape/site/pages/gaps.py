@@ -11,6 +11,10 @@ from alignscape.query.gaps import DEFAULT_DIMENSIONS, gap_report
 from alignscape.site.context import PageContext
 from alignscape.site.pages.graphs import shade
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset({"choices", "name", "short_name", "year"})
+
+
 TOP = 30
 
 

@@ -52,6 +52,10 @@ GRAPHS = (
      "end, red towards the worse end, grey to the middle."),
 )
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset({
+    "builds_on", "choices", "kind", "name", "profile", "short_name", "year"})
+
 
 def nav(catalog) -> dict[str, list[str]]:
     return {"graphs/index.md": [f"graphs/{slug}.md" for slug, _, _ in GRAPHS]}

@@ -8,6 +8,10 @@ from alignscape.site import charts
 from alignscape.site.context import PageContext
 from alignscape.site.history import latest_entries
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset({"choices", "dates", "kind", "name", "short_name", "source", "year"})
+
+
 LATEST_SHOWN = 12
 
 

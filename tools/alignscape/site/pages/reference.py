@@ -23,6 +23,13 @@ from alignscape.catalog.findings import RULES
 from alignscape.catalog.schemas import bundled_entry_schema, read_schema
 from alignscape.site.context import PageContext
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset({
+    "aliases", "arxiv", "builds_on", "cite", "experiments", "kind", "links", "name",
+    "notes", "pipeline", "references", "run", "short_name", "summary", "tradeoff_overrides",
+    "training", "uses_data", "venue", "year"})
+
+
 # Rules the validator applies in code, by the field it reports them at. `*` stands for any
 # sub-field, `<dimension>` for any trade-off dimension.
 CROSS_RULES: dict[str, tuple[str, ...]] = {

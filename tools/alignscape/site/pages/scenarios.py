@@ -6,6 +6,10 @@ from __future__ import annotations
 from alignscape.site.context import PageContext
 from alignscape.site.scenarios import scenario_pages
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset({
+    "aliases", "choices", "kind", "name", "profile", "short_name", "summary", "year"})
+
 
 def build(ctx: PageContext) -> None:
     for slug, markdown in scenario_pages(ctx.catalog):

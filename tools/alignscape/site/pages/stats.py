@@ -7,6 +7,9 @@ from collections import defaultdict
 from alignscape.site import charts
 from alignscape.site.context import PageContext
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset({"choices", "kind", "profile", "year"})
+
 
 def build(ctx: PageContext) -> None:
     catalog = ctx.catalog

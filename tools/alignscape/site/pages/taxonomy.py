@@ -9,6 +9,10 @@ from collections import defaultdict
 from alignscape.graphs.heatmaps import option_expr
 from alignscape.site.context import PageContext
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset({"choices", "name", "short_name", "year"})
+
+
 # An option lists this many of its entries (the most recent) and links to the explorer for
 # all of them, so a page stays short however large the catalog grows.
 SHOWN = 8

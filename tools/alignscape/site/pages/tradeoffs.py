@@ -11,6 +11,10 @@ from alignscape.graphs.heatmaps import option_expr
 from alignscape.site import measured
 from alignscape.site.context import PageContext
 
+# What of an entry these pages show (see site/pages/__init__.py).
+ENTRY_FIELDS = frozenset({"name", "profile", "short_name", "year"})
+
+
 # Per level, this many entries are named (the most recent); the count links to all of them.
 SHOWN = 12
 
