@@ -3,6 +3,7 @@ templates print is computed here, relative to the page's `base` ("", "../")."""
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlencode
 
@@ -35,10 +36,21 @@ def explorer_href(base: str, *filters: tuple[str, object]) -> str:
     a qualified dimension (`synthesis.sources`) with an option id, or `tradeoff.<dimension>`
     with a level (`none` for not determined). Values are URL-encoded, so catalog text cannot
     leave the query string."""
+    try:
+        return _explorer_href(base, filters)
+    except TypeError:  # an unhashable value: not worth remembering
+        return _explorer_href.__wrapped__(base, filters)
+
+
+# Entry pages print the same few thousand explorer links tens of times each: urlencode of
+# every one was a tenth of the time a page took to render.
+@functools.lru_cache(maxsize=1 << 16)
+def _explorer_href(base: str, filters: tuple) -> str:
     query = urlencode([(str(k), str(v)) for k, v in filters])
     return f"{base}explorer.html" + (f"?{query}" if query else "")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def option_explorer_href(option: str, base: str) -> str:
     """The explorer showing the entries that choose `group.dimension.option`."""
     dimension, _, option_id = option.rpartition(".")
@@ -83,6 +95,7 @@ class Links:
     def __init__(self, catalog: Catalog, repo_url: str):
         self.catalog = catalog
         self.repo_url = repo_url
+        self._ref_labels: dict[str, str] = {}  # a page lists the same references many times
 
     entry_href = staticmethod(entry_href)
     option_href = staticmethod(option_href)
@@ -90,12 +103,19 @@ class Links:
     node_href = staticmethod(node_href)
 
     def ref_label(self, key: str) -> str:
+        found = self._ref_labels.get(key)
+        if found is None:
+            found = self._ref_labels[key] = self._ref_label(key)
+        return found
+
+    def _ref_label(self, key: str) -> str:
         ref = self.catalog.reference(key)
         if ref is None:
             return key
         surname = ref.first_author_surname.strip("{}") or key
-        more = " et al." if len(ref.authors) > 2 else (
-            f" and {ref.authors[1].split(',')[0].strip('{} ')}" if len(ref.authors) == 2 else "")
+        authors = ref.authors
+        more = " et al." if len(authors) > 2 else (
+            f" and {authors[1].split(',')[0].strip('{} ')}" if len(authors) == 2 else "")
         return f"{surname}{more} {ref.fields.get('year', '')}".strip()
 
     def option_label(self, option: str) -> str:
