@@ -3,6 +3,7 @@ re-checks only what depends on the change (counted, not timed)."""
 
 from __future__ import annotations
 
+import marshal
 import os
 import re
 import shutil
@@ -174,3 +175,24 @@ def test_an_edit_rechecks_only_what_depends_on_it(project, tmp_path):
     counts = work(project, tmp_path)
     assert counts["parsed"] == 0 and counts["entry_checked"] == 0
     assert counts["schema_checked"] == total - 1
+
+
+def test_the_records_this_process_wrote_are_read_back_from_memory_until_replaced(project,
+                                                                                 tmp_path):
+    """A long-lived process (serve) gets its own last records back without reading the file;
+    once another process has replaced the file, the file's records are read."""
+    validate_catalog(project, memo=EntryMemo(project, tmp_path / "memo"))
+    edit(entries(project) / "dpo.yaml", "summary:", "summary: Edited.")
+    writer = EntryMemo(project, tmp_path / "memo")
+    validate_catalog(project, memo=writer)
+    again = EntryMemo(project, tmp_path / "memo")
+    again.open()
+    assert again.records is writer.records
+
+    other = {**writer.records, "files": {}}  # what another process might write
+    path = writer.slot / "entries.records.marshal"
+    store._write(path.with_name("other"), writer._code, marshal.dumps(other))
+    os.replace(path.with_name("other"), path)
+    fresh = EntryMemo(project, tmp_path / "memo")
+    fresh.open()
+    assert fresh.records == other and fresh.records is not writer.records

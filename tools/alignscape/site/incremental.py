@@ -13,10 +13,13 @@ that differ, "profile" when a trade-off profile differs, "dates") and:
 * regenerates the page families whose ENTRY_FIELDS (site/pages/__init__.py) meet what
   changed, and entries/index when a field it lists changed; a family's output is written
   only where it differs (the index pages and data files that list the entry). The data files
-  join each entry's kept serialisation (site/pages/data.py), and the profiles of unchanged
-  entries are kept (site/profiles.py);
+  join each entry's kept serialisation (site/pages/data.py), the profiles of unchanged
+  entries are kept (site/profiles.py), and the reverse indexes of the last update's context
+  (built upon by, used by, entries per option, cited by) are patched for the changed entries
+  rather than made by a pass over the catalog;
 * builds the changed Markdown pages with mkdocs (the same Page, plugins, theme and strict link
-  checks as `mkdocs build`) into a scratch folder and moves each file into the served site;
+  checks as `mkdocs build`; the theme's compiled templates kept from the last update) into a
+  scratch folder and moves each file into the served site;
 * patches the search index with the records of every page it rewrote (the theme's search
   plugin's own for the mkdocs pages). The sitemap lists the same pages as before (the ids did
   not change).
@@ -31,6 +34,7 @@ until the next full build.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import os
@@ -122,6 +126,8 @@ def affected(old: Catalog, new: Catalog, ids: list[str]) -> set[str]:
 
 
 _ENV: list = []  # the template environment of the last update: its compiled templates
+# "last": (the catalog of the last update's context, its reverse indexes and profiles)
+_INDEXES: dict = {}
 
 
 class _Capture(PageContext):
@@ -129,13 +135,53 @@ class _Capture(PageContext):
     keeps the compiled templates from one update to the next (their filters do not depend on
     the catalog; the globals, which do, are this catalog's)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, previous: tuple | None = None, **kwargs) -> None:
+        self._previous = previous  # (the catalog of the last update, the ids changed since)
         super().__init__(*args, **kwargs)
         if _ENV:
             _ENV[0].globals.update(self.env.globals)
             self.env = _ENV[0]
         else:
             _ENV.append(self.env)
+
+    def _index(self) -> None:
+        """The reverse indexes and profiles of the last update's context with the changed
+        entries moved, when that update was made from the previous catalog (a pass over the
+        whole catalog otherwise)."""
+        kept = _INDEXES.pop("last", None)
+        if kept is not None and self._previous is not None and kept[0] is self._previous[0]:
+            self._patch(kept[1], self._previous)
+        else:
+            super()._index()
+        _INDEXES["last"] = (self.catalog, (self.built_upon_by, self.used_by_data, self.using,
+                                           self.cited_by, self.profiles))
+
+    def _patch(self, indexes: tuple, previous: tuple) -> None:
+        (self.built_upon_by, self.used_by_data, self.using, self.cited_by,
+         self.profiles) = indexes
+        old, ids = previous
+        position = {entry_id: n for n, entry_id in enumerate(self.catalog.entries)}
+
+        def order(entry):  # PageContext._index lists entries by name, then catalog order
+            return entry.name.lower(), position[entry.id]
+
+        def keys(entry):
+            return ((self.built_upon_by, entry.builds_on), (self.used_by_data, entry.uses_data),
+                    (self.using, entry.options), (self.cited_by, entry.citations))
+
+        for entry_id in ids:
+            for index, names in keys(old.entries[entry_id]):
+                for name in names:
+                    listed = index[name]
+                    del listed[next(n for n, e in enumerate(listed) if e.id == entry_id)]
+                    if not listed:
+                        del index[name]
+        for entry_id in ids:
+            entry = self.catalog.entries[entry_id]
+            for index, names in keys(entry):
+                for name in names:
+                    bisect.insort(index[name], entry, key=order)
+            self.profiles[entry_id] = self.catalog.profile(entry)
 
     def write(self, relative: str, text: str) -> None:
         if relative.endswith(".md"):
@@ -161,7 +207,7 @@ def regenerate(old: Catalog, new: Catalog, ids: list[str], paths: SitePaths, sit
     config = read_config(paths)
     from alignscape.site.config import repo_url
 
-    ctx = _Capture(new, paths, config, repo_url(config))
+    ctx = _Capture(new, paths, config, repo_url(config), previous=(old, ids))
     ctx.changed = []
     changed = changed_inputs(old, new, ids)
     update.inputs = sorted(changed)
@@ -223,7 +269,7 @@ def render_pages(paths: SitePaths, sources: list[str], site: Path,
         config = config.plugins.on_config(config)
         config.plugins.on_pre_build(config=config)
         files = get_files(config)
-        env = config.theme.get_env()
+        env = _theme_env(config, paths)
         files.add_files_from_theme(env, config)
         files = config.plugins.on_files(files, config=config)
         set_exclusions(files, config)
@@ -265,6 +311,25 @@ def render_pages(paths: SitePaths, sources: list[str], site: Path,
         logger.removeHandler(counter)
         shutil.rmtree(scratch, ignore_errors=True)
     return rendered
+
+
+_THEME_ENVS: dict = {}  # build/mkdocs.yml's text and the theme's folders -> its environment
+
+
+def _theme_env(config, paths: SitePaths):
+    """The theme's template environment, kept from one update to the next for the same
+    build/mkdocs.yml and the same files in the theme's custom_dir (site/overrides; the
+    environment never reloads a template): the theme's templates are compiled once (half a
+    second) instead of on every edit."""
+    custom = config.theme.custom_dir
+    overrides = sorted((str(f), f.stat().st_mtime_ns, f.stat().st_size)
+                       for f in Path(custom).rglob("*") if f.is_file()) if custom else []
+    key = (paths.config.read_text(encoding="utf-8"), tuple(config.theme.dirs), tuple(overrides))
+    env = _THEME_ENVS.get(key)
+    if env is None:
+        _THEME_ENVS.clear()
+        env = _THEME_ENVS[key] = config.theme.get_env()
+    return env
 
 
 def _search_records(config, files) -> dict[str, list[dict]]:
