@@ -164,6 +164,31 @@ def test_tradeoff_effect_cites_unknown_key(catalog_copy):
     assert any(c == "X003" and n == "tradeoffs.yaml" for c, n, _ in _codes(catalog_copy))
 
 
+def _break_gaps(root, *replacements):
+    path = root / "catalog" / "tradeoffs.yaml"
+    head, gaps = path.read_text().split("\ngaps:\n", 1)
+    for old, new in replacements:
+        assert old in gaps, old
+        gaps = gaps.replace(old, new, 1)
+    path.write_text(head + "\ngaps:\n" + gaps)
+
+
+def test_tradeoff_gap_names_unknown_option_or_reuses_a_rule_id(catalog_copy):
+    _break_gaps(catalog_copy,
+                ("option: evaluation.evaluators.construction_implied",
+                 "option: evaluation.evaluators.construction_implid"),
+                ("- id: teacher_length_gap", "- id: teacher_self_pref"))
+    codes = _codes(catalog_copy)
+    assert ("C002", "tradeoffs.yaml", "gaps[0].option") in codes, codes
+    assert any(c == "C002" and f.startswith("gaps[") and f.endswith("].id")
+               for c, _, f in codes), codes
+
+
+def test_tradeoff_gap_cites_unknown_key(catalog_copy):
+    _break_gaps(catalog_copy, ("  - chen2024spin", "  - nobody2099"))
+    assert ("X003", "tradeoffs.yaml", "gaps[0].cite[0]") in _codes(catalog_copy)
+
+
 def test_taxonomy_example_must_be_an_entry(catalog_copy):
     (catalog_copy / "catalog" / "entries" / "spin.yaml").unlink()
     codes = _codes(catalog_copy)

@@ -3,7 +3,8 @@ against the profiles the rules derive. The table lives here, not in the catalog:
 test of the rules, not a source of levels.
 
 Each row: entry, dimension, the expected level (or a bound such as "<= medium", or
-"set_by_data" for a stage the method leaves open), the reason, and the work that shows it."""
+"set_by_data" for a stage the method leaves open, "unknown" where a recorded gap says why no rule
+can set it), the reason, and the work that shows it."""
 
 from __future__ import annotations
 
@@ -94,13 +95,29 @@ EXPECTED = [
     ("grpo_deepseekmath", "length_bias", "medium", "per-response length normalisation lets incorrect responses grow longer", "liu2025drgrpo"),
     ("expert_iteration_reasoning", "reward_hacking_risk", "low", "the kept solutions pass a final-answer check against the reference", "havrilla2024teaching"),
     ("oaif", "distribution_match", "high", "the pair is sampled from the current policy and judged online", "guo2024oaif"),
+    # Issue 11: an objective's profile speaks of the objective; what its labeller decides stays the data's.
+    ("kto", "scalability", "set_by_data", "binary labels are easier to find, but who gives them (people, a verifier, logs) is the data's", "ethayarajh2024kto"),
+    ("dpo", "reproducibility", "set_by_data", "whether another team can rebuild the labels depends on who made them", "rafailov2023dpo"),
+    ("grpo_deepseekmath", "annotation_cost", "set_by_data", "any scalar rewarder, from a rule to a reward model fitted to human labels", "shao2024deepseekmath"),
+    ("crpo", "annotation_cost", "set_by_data", "a reweighted DPO loss: which side of a pair is preferred comes with the data", "ismayilzada2025crpo"),
+    # Were unknown: no rule spoke to these choices.
+    ("rlcd", "length_bias", "high", "the reward model trained on RLCD's simulated pairs correlates strongly with length", "singhal2023long"),
+    ("worldpm", "length_bias", "medium", "forum votes carry people's preference for longer answers (the Stack setting)", "singhal2023long"),
+    ("worldpm", "position_bias", "medium", "a vote rewards the visibility of an answer as well as its content", "ethayarajh2021vusable"),
+    ("shp", "position_bias", "low", "kept only when the preferred comment was written later, so visibility cannot explain it", "ethayarajh2021vusable"),
+    ("gkd", "self_preference_bias", "high", "the student is rewarded for matching the teacher's own distribution on its samples", "agarwal2023gkd"),
+    ("minillm", "self_preference_bias", "high", "reverse KL to the teacher on the student's own samples", "gu2023minillm"),
+    ("openthoughts", "annotation_cost", "low", "QwQ-32B writes every answer and no one judges them", "guha2025openthoughts"),
+    # Unknown on purpose: the recorded gap says why no rule can set it.
+    ("spin", "length_bias", "unknown", "whether the human reference is longer than the model's sample is not measured", "chen2024spin"),
+    ("gkd", "length_bias", "unknown", "a divergence to the teacher rewards the teacher's length, not length itself", "gu2023minillm"),
 ]
 
 
 def _meets(profile, dimension, expected, levels) -> bool:
     explanation = profile[dimension]
-    if expected == "set_by_data":
-        return explanation.source == "set_by_data"
+    if expected in ("set_by_data", "unknown"):
+        return explanation.source == expected
     if expected.startswith("<= "):
         return explanation.level is not None and \
             levels.index(explanation.level) <= levels.index(expected[3:])
@@ -188,3 +205,46 @@ def test_explain_summary_command(project_root, monkeypatch, capsys):
     text = capsys.readouterr().out
     assert text.splitlines()[0].split()[:4] == ["dimension", "low", "medium", "high"]
     assert "pairs: determined" in text and "not applicable" in text.splitlines()[0]
+
+
+def test_every_gap_words_an_unknown_and_never_hides_a_level(catalog):
+    """A gap only words the reason of an unknown: each one recorded is the reason of at least one
+    entry's unknown level (else it is stale), and none stands where a rule sets one (an entry's
+    override may still replace the unknown, as RLCD's length bias does)."""
+    worded: set[str] = set()
+    for entry in catalog:
+        for explanation in catalog.profile(entry).values():
+            for gap in explanation.gaps:
+                assert explanation.source in ("unknown", "override"), explanation
+                assert explanation.derived_level is None and gap.why in explanation.reason
+                worded.add(gap.id)
+    assert worded == {g.id for g in catalog.tradeoffs.gaps}
+
+
+def test_a_gap_is_the_reason_only_where_no_rule_applies_and_no_stage_is_open():
+    from alignscape.taxonomy import Tradeoffs
+
+    tradeoffs = Tradeoffs.from_data({
+        "levels": ["low", "medium", "high"],
+        "dimensions": [{"id": "length_bias", "label": "Length bias", "better": "lower",
+                        "combine": "max", "stages": ["evaluation"],
+                        "definition": "Risk that the signal rewards length."}],
+        "effects": [{"id": "judge_length", "option": "evaluation.evaluators.llm_judge",
+                     "dimension": "length_bias", "level": "high", "relative_to": "rules",
+                     "why": "Judges favour longer answers.", "cite": ["zheng2023judging"]}],
+        "gaps": [{"id": "pairs_gap", "option": "evaluation.evaluators.construction_implied",
+                  "dimension": "length_bias", "why": "it depends on the construction",
+                  "cite": ["chen2024spin"], "without": ["synthesis.sources.perturbation"]}]})
+    built = frozenset({"evaluation.evaluators.construction_implied"})
+    unknown = tradeoffs.profile(built)["length_bias"]
+    assert (unknown.source, unknown.level) == ("unknown", None)
+    assert unknown.reason == "no rule sets it: it depends on the construction [chen2024spin]"
+    assert [g.id for g in unknown.gaps] == ["pairs_gap"]
+    judged = tradeoffs.profile(built | {"evaluation.evaluators.llm_judge"})["length_bias"]
+    assert judged.level == "high" and not judged.gaps
+    perturbed = tradeoffs.profile(built | {"synthesis.sources.perturbation"})["length_bias"]
+    assert perturbed.source == "unknown" and not perturbed.gaps
+    assert "no rule applies" in perturbed.reason
+    opened = tradeoffs.profile(built, open_stages={"evaluation": "any labels"})["length_bias"]
+    assert opened.source == "set_by_data" and not opened.gaps
+

@@ -121,6 +121,18 @@ def test_every_tradeoff_dimension_has_a_page_counting_every_level(catalog, site_
             assert f"../taxonomy/{group}.html#{d}-{opt}" in text
 
 
+def test_a_dimension_page_lists_the_gaps_that_keep_its_levels_unknown(catalog, site_dir):
+    for dim in catalog.tradeoffs.dimensions.values():
+        text = (site_dir / "tradeoffs" / f"{dim.id}.html").read_text()
+        gaps = [g for g in catalog.tradeoffs.gaps if g.dimension == dim.id]
+        assert ("Choices no rule can set it for" in text) == bool(gaps), dim.id
+        for gap in gaps:
+            group, d, opt = gap.option.split(".", 2)
+            assert f">{gap.id}</code>" in text and f"../taxonomy/{group}.html#{d}-{opt}" in text
+    length = (site_dir / "tradeoffs" / "length_bias.html").read_text()
+    assert "MiniLLM corrects by length normalisation" in length
+
+
 def test_other_pages_exist(site_dir):
     for page in ("index", "explorer", "compare", "gaps", "stats", "bibliography",
                  "contributing", "entries/index", "taxonomy/index", "tradeoffs/index",

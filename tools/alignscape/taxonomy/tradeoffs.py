@@ -16,7 +16,8 @@ Precedence, per dimension, in this order:
    part dominates; min for qualities such as scalability);
 4. the shifts whose conditions hold are added and the result is clamped to the scale;
 5. with no setting rule, the level is *set by the data* when a stage that decides the dimension
-   is open, and *unknown* otherwise, each with the reason.
+   is open, and *unknown* otherwise, each with the reason; a recorded gap (a choice the
+   literature gives no level for on this dimension, with why) words the reason of an unknown.
 An aggregate dimension (evaluator bias) takes the worst of its component dimensions; while a
 component is undetermined it is undetermined too, unless a known component already sits at the
 worst end of the scale.
@@ -30,21 +31,14 @@ from dataclasses import dataclass, field
 STAGES = ("synthesis", "evaluation", "instantiation")
 
 
-@dataclass(frozen=True)
-class Effect:
-    option: str  # group.dimension.option, or <stage>.open
-    dimension: str
-    relative_to: str
-    why: str
-    cite: tuple[str, ...]
-    level: str | None = None
-    shift: int | None = None
-    id: str = ""
-    with_all: frozenset[str] = frozenset()
-    with_any: frozenset[str] = frozenset()
-    without: frozenset[str] = frozenset()
-    kinds: frozenset[str] = frozenset()
-    priority: int = 0
+class _Conditioned:
+    """The option and the conditions on the rest of the entry's choices, shared by rules and
+    gaps."""
+    option: str
+    with_all: frozenset[str]
+    with_any: frozenset[str]
+    without: frozenset[str]
+    kinds: frozenset[str]
 
     def holds(self, context: frozenset[str], kind: str | None) -> bool:
         return (self.option in context and self.with_all <= context
@@ -63,6 +57,38 @@ class Effect:
         if self.kinds:
             parts.append(f"for {', '.join(sorted(self.kinds))} entries")
         return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Effect(_Conditioned):
+    option: str  # group.dimension.option, or <stage>.open
+    dimension: str
+    relative_to: str
+    why: str
+    cite: tuple[str, ...]
+    level: str | None = None
+    shift: int | None = None
+    id: str = ""
+    with_all: frozenset[str] = frozenset()
+    with_any: frozenset[str] = frozenset()
+    without: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
+    priority: int = 0
+
+
+@dataclass(frozen=True)
+class Gap(_Conditioned):
+    """A choice the literature gives no level for on a dimension, and why: it sets nothing, it
+    only says why the level stays unknown where no rule applies."""
+    id: str
+    option: str
+    dimension: str
+    why: str
+    cite: tuple[str, ...] = ()
+    with_all: frozenset[str] = frozenset()
+    with_any: frozenset[str] = frozenset()
+    without: frozenset[str] = frozenset()
+    kinds: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -90,6 +116,7 @@ class LevelExplanation:
     override_why: str | None = None
     override_cite: tuple[str, ...] = ()
     reason: str = ""  # why a level is set by the data or unknown
+    gaps: list[Gap] = field(default_factory=list)  # the recorded gaps that word an unknown
 
 
 def _set(values) -> frozenset[str]:
@@ -99,10 +126,11 @@ def _set(values) -> frozenset[str]:
 
 
 class Tradeoffs:
-    def __init__(self, levels, dimensions, effects):
+    def __init__(self, levels, dimensions, effects, gaps=()):
         self.levels: tuple[str, ...] = tuple(levels)
         self.dimensions: dict[str, TradeoffDimension] = {d.id: d for d in dimensions}
         self.effects: tuple[Effect, ...] = tuple(effects)
+        self.gaps: tuple[Gap, ...] = tuple(gaps)
         self._by_option: dict[str, list[Effect]] = {}
         self._by_dimension: dict[str, list[Effect]] = {d: [] for d in self.dimensions}
         for effect in self.effects:
@@ -127,7 +155,12 @@ class Tradeoffs:
                           without=_set(e.get("without")), kinds=_set(e.get("kinds")),
                           priority=int(e.get("priority", 0)))
                    for e in data["effects"]]
-        return cls(data["levels"], dims, effects)
+        gaps = [Gap(id=g["id"], option=g["option"], dimension=g["dimension"],
+                    why=" ".join(g["why"].split()), cite=tuple(g.get("cite", ())),
+                    with_all=_set(g.get("with")), with_any=_set(g.get("with_any")),
+                    without=_set(g.get("without")), kinds=_set(g.get("kinds")))
+                for g in data.get("gaps", ())]
+        return cls(data["levels"], dims, effects, gaps)
 
     def rank(self, level: str) -> int:
         return self.levels.index(level)
@@ -165,7 +198,7 @@ class Tradeoffs:
         holding = [e for e in self.effects_on(dim.id) if e.holds(context, kind)]
         setters = [e for e in holding if e.level]
         if not setters:
-            return self._undetermined(dim, context, open_stages)
+            return self._undetermined(dim, context, kind, open_stages)
         top = max(e.priority for e in setters)
         applied = [e for e in setters if e.priority == top]
         winner = applied[0].id
@@ -203,13 +236,21 @@ class Tradeoffs:
             reason=f"it is the worst of {', '.join(dim.aggregate)}, and {first} is {status} "
             f"({done[first].reason}){bound}")
 
-    def _undetermined(self, dim: TradeoffDimension, context, open_stages) -> LevelExplanation:
+    def _undetermined(self, dim: TradeoffDimension, context, kind,
+                      open_stages) -> LevelExplanation:
         open_here = [s for s in dim.stages if s in open_stages]
         if open_here:
             stage = open_here[0]
             return LevelExplanation(
                 dim.id, None, "set_by_data",
                 reason=f"the method leaves its {stage} to the data")
+        gaps = [g for g in self.gaps if g.dimension == dim.id and g.holds(context, kind)]
+        if gaps:
+            # What the literature says about the entry's own choice beats a list of choices.
+            return LevelExplanation(
+                dim.id, None, "unknown", gaps=gaps,
+                reason="no rule sets it: " + "; ".join(
+                    g.why + (f" [{', '.join(g.cite)}]" if g.cite else "") for g in gaps))
         looked_at = sorted(o for o in context if o.split(".")[0] in (dim.stages or STAGES))
         if dim.stages == ("evaluation",) and not any(
                 o.startswith("evaluation.evaluators.") for o in context):

@@ -142,6 +142,24 @@ def _tradeoff_problems(loaded: LoadedYaml, shown: str, taxonomy: Taxonomy) -> li
             out.append(Finding(shown, line, column, "C002", f"effects[{i}].id",
                                f"rule id {effect['id']!r} appears twice", "unique ids"))
         rule_ids.add(effect["id"])
+    # A gap names choices and a dimension like a rule does, and must not share a rule's name:
+    # explain and the pages name both by id.
+    for i, gap in enumerate(data.get("gaps", ())):
+        checks = [(("option",), gap["option"], options, "taxonomy option"),
+                  (("dimension",), gap["dimension"], dims, "trade-off dimension")]
+        for key in ("with", "with_any", "without"):
+            checks += [((key, j), value, options, "taxonomy option")
+                       for j, value in enumerate(gap.get(key, ()))]
+        for where, value, allowed, what in checks:
+            if value not in allowed:
+                line, column = loaded.locate(("gaps", i, *where))
+                out.append(Finding(shown, line, column, "C002", dotted(("gaps", i, *where)),
+                                   f"unknown {what} {value!r}", expect(value, allowed)))
+        if gap["id"] in rule_ids:
+            line, column = loaded.locate(("gaps", i, "id"))
+            out.append(Finding(shown, line, column, "C002", f"gaps[{i}].id",
+                               f"rule or gap id {gap['id']!r} appears twice", "unique ids"))
+        rule_ids.add(gap["id"])
     return out
 
 
@@ -156,6 +174,14 @@ def check_effect_citations(catalog_dir: Path, vocabulary: Vocabulary,
                 line, column = loaded.locate(("effects", i, "cite", j))
                 out.append(Finding(shown_path(path), line, column, "X003",
                                    f"effects[{i}].cite[{j}]", f"unknown citation key {key!r}",
+                                   expect(key, list(bibliography.references),
+                                           "a key of references.bib")))
+    for i, gap in enumerate(tradeoffs.gaps):
+        for j, key in enumerate(gap.cite):
+            if key not in bibliography:
+                line, column = loaded.locate(("gaps", i, "cite", j))
+                out.append(Finding(shown_path(path), line, column, "X003",
+                                   f"gaps[{i}].cite[{j}]", f"unknown citation key {key!r}",
                                    expect(key, list(bibliography.references),
                                            "a key of references.bib")))
     return out

@@ -65,6 +65,8 @@ def build(ctx: PageContext) -> None:
                    priorities=len({e.priority for e in rules if e.level}) > 1,
                    findings=(found.findings.get(dim.id, []) if found else []), measured=found,
                    option_expr=option_expr,
+                   gaps=sorted((g for g in tradeoffs.gaps if g.dimension == dim.id),
+                               key=lambda g: (g.option, g.id)),
                    components=[tradeoffs.dimensions[c] for c in dim.aggregate])
     ctx.render("tradeoffs/index.md", "tradeoffs_index.md.j2", summary=summary,
                measured_dims=sorted(found.findings) if found else [])
