@@ -68,11 +68,47 @@ def entry_inputs(ctx: PageContext) -> tuple:
     return found
 
 
+class Fragments:
+    """The pieces of entry_fragments.j2, each rendered once per build for its arguments: the
+    same option cell or rule appears on hundreds of pages, and rendering it through the
+    template every time was most of what a page cost."""
+
+    def __init__(self, ctx: PageContext):
+        self._module = ctx.env.get_template("entry_fragments.j2").module
+        self._using = ctx.using
+        self._done: dict[tuple, object] = {}
+
+    def _once(self, name: str, *args):
+        key = (name, *args)
+        found = self._done.get(key)
+        if found is None:
+            found = self._done[key] = getattr(self._module, name)(*args)
+        return found
+
+    def option_cell(self, option: str, base: str):
+        count = len(self._using.get(option, ()))
+        return self._once("option_cell", option, base, count)
+
+    def implied_rule(self, effect, base: str):
+        return self._once("implied_rule", effect, base)
+
+    def shift_rule(self, effect, base: str):
+        return self._once("shift_rule", effect, base)
+
+
+def fragments(ctx: PageContext) -> Fragments:
+    found = getattr(ctx, "_fragments", None)
+    if found is None:
+        found = ctx._fragments = Fragments(ctx)
+    return found
+
+
 def prepare_entry_pages(ctx: PageContext) -> None:
     """Everything entry pages share, made once: forked stamping workers inherit it instead of
     each building it again (site/stamping.py)."""
     entry_inputs(ctx)
     similarity_index(ctx, SIMILAR_OPTION_CAP)
+    fragments(ctx)
     ctx.env.get_template("entry.html.j2")
 
 
@@ -144,7 +180,7 @@ def entry_context(ctx: PageContext, entry: Entry, linker, dates=None, measuremen
         "year_href": explorer_href("../", ("year", entry.year)),
         "compare_href": f"../side-by-side.html?ids={entry.id}",
         "similar": similar or [],
-        "using_count": lambda option: len(ctx.using.get(option, ())),
+        "fragments": fragments(ctx),
     }
 
 
