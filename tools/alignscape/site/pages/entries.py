@@ -78,22 +78,37 @@ class Fragments:
         self._using = ctx.using
         self._done: dict[tuple, object] = {}
 
-    def _once(self, name: str, *args):
-        key = (name, *args)
-        found = self._done.get(key)
+    def _once(self, name: str, key: tuple, *args):
+        """The macro `name` called with `args`, rendered once per `key` (the args themselves
+        where they are hashable)."""
+        found = self._done.get((name, *key))
         if found is None:
-            found = self._done[key] = getattr(self._module, name)(*args)
+            found = self._done[(name, *key)] = getattr(self._module, name)(*args)
         return found
 
     def option_cell(self, option: str, base: str):
         count = len(self._using.get(option, ()))
-        return self._once("option_cell", option, base, count)
+        return self._once("option_cell", (option, base, count), option, base, count)
 
     def implied_rule(self, effect, base: str):
-        return self._once("implied_rule", effect, base)
+        return self._once("implied_rule", (effect, base), effect, base)
 
     def shift_rule(self, effect, base: str):
-        return self._once("shift_rule", effect, base)
+        return self._once("shift_rule", (effect, base), effect, base)
+
+    # A chip and a profile row are functions of the dimension's explanation alone
+    # (tradeoff_chips), and most entries share their explanations with others.
+    def chip(self, chip: dict, ex):
+        return self._once("chip", (_explanation_key(ex),), chip, ex)
+
+    def profile_row(self, chip: dict, ex, base: str):
+        return self._once("profile_row", (_explanation_key(ex), base), chip, ex, base)
+
+
+def _explanation_key(ex) -> tuple:
+    return (ex.dimension, ex.level, ex.source, tuple(ex.implied_by), tuple(ex.shifted_by),
+            tuple(ex.superseded), tuple(ex.components.items()), ex.derived_level,
+            ex.override_why, tuple(ex.override_cite), ex.reason, tuple(ex.gaps))
 
 
 def fragments(ctx: PageContext) -> Fragments:
