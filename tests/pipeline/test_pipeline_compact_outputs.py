@@ -184,3 +184,64 @@ def test_a_broken_json_line_names_the_column_where_it_breaks(tmp_path):
         (1, "not valid JSON (Expecting ',' delimiter at column 15)"),
         (2, "not valid JSON (Expecting property name enclosed in double quotes at column 17)")]
     assert [i["prompt"] for i in items if not isinstance(i, InputError)] == ["c"]
+
+
+def test_max_line_bytes_flag_makes_a_longer_line_an_input_error_of_its_line(tmp_path, cli):
+    rows = _rows()[:3]
+    rows[1]["prompt"] = "long " * 400  # about 2 KB: over the limit below, under the default
+    code, err, out = _run(cli, tmp_path, rows, "--max-line-bytes", 1500)
+    assert code == 0, err
+    errors = read_jsonl(out / "input_errors.jsonl")
+    assert [e["where"].rsplit(":", 1)[1] for e in errors] == ["2"]
+    assert "longer than 1500 bytes" in errors[0]["error"]
+    assert [r["prompt_id"] for r in read_jsonl(out / "records.jsonl")] == ["p0", "p2"]
+    (tmp_path / "default").mkdir()
+    code, err, again = _run(cli, tmp_path / "default", rows)
+    assert code == 0, err
+    assert read_jsonl(again / "input_errors.jsonl") == []
+
+
+@pytest.mark.parametrize("value", ["0", "-5"])
+def test_max_line_bytes_is_validated(tmp_path, cli, value):
+    code, err, _ = _run(cli, tmp_path, _rows()[:2], "--max-line-bytes", value)
+    assert code == 2 and "--max-line-bytes" in err
+
+
+def test_max_line_bytes_is_refused_with_ray(tmp_path, cli):
+    code, err, _ = _run(cli, tmp_path, _rows()[:2], "--max-line-bytes", 5000, "--ray")
+    assert code == 2 and "--max-line-bytes is not used with --ray" in err
+
+
+def test_batch_size_defaults_to_1024_without_a_backend_and_16_with_one(tmp_path, cli):
+    prompts = write_jsonl(tmp_path / "in.jsonl", _rows())
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(RECIPE, encoding="utf-8")
+    sizes = {}
+    for name, extra in (("none", ()), ("heuristic", ("--backend", "heuristic"))):
+        out = tmp_path / name
+        code, _, err = cli("run", "--recipe", recipe, "--prompts", prompts, "--out", out,
+                           "--no-progress", "--no-parquet", *extra)
+        assert code == 0, err
+        sizes[name] = json.loads((out / "manifest.json").read_text())["batch_size"]
+        # One commit line per batch: the seven prompts fit in one batch either way.
+        assert len((out / "checkpoint.jsonl").read_text().splitlines()) == 1
+    assert sizes == {"none": 1024, "heuristic": 16}
+
+
+@pytest.mark.parametrize("row", [
+    {"prompt_id": "a", "prompt": "q", "responses": ["r"], "custom": {"k": [1]}},
+    {"id": 7, "instruction": "q", "pairs": [1], "trace": ["x"]},  # reserved fields dropped
+    {"prompt_id": None, "id": "not used", "question": "q"},  # prompt_id null: the line number
+    {"prompt": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"},
+                {"role": "user", "content": "again"}], "prompt_id": "c"},
+])
+def test_parse_row_reusing_the_parsed_line_gives_the_record_a_copy_gives(row):
+    from alignscape.pipeline.inputs import parse_row
+
+    copied = parse_row(json.loads(json.dumps(row)), "f.jsonl", 3)
+    reused = parse_row(json.loads(json.dumps(row)), "f.jsonl", 3, reuse=True)
+    assert reused == copied and list(reused) == list(copied)
+    assert json.dumps(reused) == json.dumps(copied)  # the same key order, so the same bytes
+    original = json.loads(json.dumps(row))
+    parse_row(original, "f.jsonl", 3)
+    assert original == row  # without reuse the caller's dict is left alone

@@ -24,6 +24,7 @@ import zlib
 from pathlib import Path
 
 from alignscape.stages.instantiation.encoding import line as encode_line
+from alignscape.stages.instantiation.encoding import lines as encode_lines
 
 CHECKPOINT = "checkpoint.jsonl"
 DROPPING = "dropping.json"
@@ -123,11 +124,8 @@ class Checkpoint:
         Lines are appended to one buffer as they are encoded: a list of a batch's encoded
         lines, joined at the end, keeps thousands of fresh allocations alive, and touching
         that memory costs several times the encoding."""
-        buf, n = bytearray(), 0
-        for row in rows:
-            buf += encode_line(row)
-            buf += b"\n"
-            n += 1
+        buf = bytearray()
+        n = encode_lines(rows, buf)
         if not n:
             return 0
         self.handles[name].write(buf)

@@ -150,7 +150,7 @@ def read_prompts(path: str | Path, *, needs_prompt: bool = True,
             else:
                 yield InputError(where, n, _json_problem(text, exc))
             continue
-        record = parse_row(row, where, n, needs_prompt)
+        record = parse_row(row, where, n, needs_prompt, reuse=True)
         if isinstance(record, InputError):
             yield record
             continue
@@ -168,6 +168,7 @@ ROLES = ("system", "user", "assistant", "tool")
 # as --prompts carries some of them).
 RESERVED = ("candidates", "comparisons", "pairs", "judgements", "trace", "errors",
             "candidate_errors", "judgement_errors", "messages", "input_fields", "input_prompt")
+_RESERVED = frozenset(RESERVED)
 
 
 def transcript(messages: list[dict]) -> str:
@@ -175,11 +176,46 @@ def transcript(messages: list[dict]) -> str:
     return "\n\n".join(f"{m['role'].capitalize()}: {m['content']}" for m in messages)
 
 
-def parse_row(row, path: str, n: int, needs_prompt: bool = True):
+def parse_row(row, path: str, n: int, needs_prompt: bool = True, *, reuse: bool = False):
+    """The record of one parsed line, or an InputError. With ``reuse`` the row itself becomes
+    the record (the caller hands over a freshly parsed line): copying every line's dict is a
+    large part of reading, and a line without reserved fields comes out the same either way."""
     if not isinstance(row, dict):
         return InputError(path, n, f"expected a JSON object, got {type(row).__name__}")
-    record = {k: v for k, v in row.items() if k not in RESERVED}
-    prompt = next((row[f] for f in PROMPT_FIELDS if row.get(f) is not None), None)
+    if _RESERVED.isdisjoint(row):
+        fields = list(row)
+        record = row if reuse else dict(row)
+    else:
+        fields = [k for k in row if k not in _RESERVED]
+        record = {k: row[k] for k in fields}
+    prompt = row.get("prompt")
+    if prompt is None:
+        prompt = next((row[f] for f in PROMPT_FIELDS[1:] if row.get(f) is not None), None)
+    if prompt.__class__ is not str:
+        prompt = _conversation_prompt(record, prompt, path, n)
+        if isinstance(prompt, InputError):
+            return prompt
+    if (prompt is None or not prompt.strip()) and needs_prompt and not row.get("text"):
+        return InputError(path, n, f"no prompt: expected one of {', '.join(PROMPT_FIELDS)} "
+                          "(a non-empty string)")
+    # Which fields the line had, so failures.jsonl can give the line back whole.
+    record["input_fields"] = fields
+    record["prompt"] = prompt or ""
+    pid = row["prompt_id"] if "prompt_id" in row else row.get("id")
+    if pid.__class__ is str:
+        record["prompt_id"] = pid
+    elif pid is None:
+        record["prompt_id"] = f"line-{n}"
+    elif isinstance(pid, str | int):
+        record["prompt_id"] = str(pid)
+    else:
+        return InputError(path, n, "prompt_id must be a string or an integer")
+    return record
+
+
+def _conversation_prompt(record: dict, prompt, path: str, n: int):
+    """The prompt text of a prompt that is not a plain string (a conversation, kept in
+    ``record['messages']``; or None), or an InputError."""
     if isinstance(prompt, list):
         for i, m in enumerate(prompt):
             if not isinstance(m, dict) or m.get("role") not in ROLES or \
@@ -198,17 +234,7 @@ def parse_row(row, path: str, n: int, needs_prompt: bool = True):
     if prompt is not None and not isinstance(prompt, str):
         return InputError(path, n, f"prompt must be a string or a list of messages, got "
                           f"{type(prompt).__name__}")
-    if (prompt is None or not prompt.strip()) and needs_prompt and not row.get("text"):
-        return InputError(path, n, f"no prompt: expected one of {', '.join(PROMPT_FIELDS)} "
-                          "(a non-empty string)")
-    # Which fields the line had, so failures.jsonl can give the line back whole.
-    record["input_fields"] = [k for k in row if k not in RESERVED]
-    record["prompt"] = prompt or ""
-    pid = row.get("prompt_id", row.get("id"))
-    if pid is not None and not isinstance(pid, str | int):
-        return InputError(path, n, "prompt_id must be a string or an integer")
-    record["prompt_id"] = str(pid) if pid is not None else f"line-{n}"
-    return record
+    return prompt
 
 
 def input_row(record: dict) -> dict:

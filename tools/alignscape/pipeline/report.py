@@ -16,17 +16,26 @@ def failure_of(record: dict) -> dict | None:
     """What went wrong for a record, or None. Carries the whole input line (every field as
     read: references, tests, custom fields), so the failures file can be fed back as
     --prompts into another folder, and ``--retry-failures`` can redo them in place."""
+    cands, judgements = record.get("candidates", ()), record.get("judgements", ())
+    if not record.get("errors") and not _any_error(cands) and not _any_error(judgements):
+        return None  # most records: no list is built
     cand_errors = [{"candidate": c.get("id"), "model": c.get("model"), "origin": c.get("origin"),
                     "error": c["error"], "attempts": c.get("attempts")}
-                   for c in record.get("candidates", []) if c.get("error")]
+                   for c in cands if c.get("error")]
     judge_errors = [{k: j.get(k) for k in ("judge", "protocol", "candidate", "a", "b", "error",
                                            "parse_error", "raw") if j.get(k) is not None}
-                    for j in record.get("judgements", [])
-                    if j.get("error") or j.get("parse_error")]
+                    for j in judgements if j.get("error") or j.get("parse_error")]
     if not (record.get("errors") or cand_errors or judge_errors):
         return None
     return {**input_row(record), "errors": record.get("errors", []),
             "candidate_errors": cand_errors, "judgement_errors": judge_errors}
+
+
+def _any_error(items) -> bool:
+    for item in items:
+        if item.get("error") or item.get("parse_error"):
+            return True
+    return False
 
 
 # Fields parse_row derives from the input line; with the line's own fields (input_fields)
@@ -42,8 +51,14 @@ def stored_record(record: dict) -> dict:
     fields = record.get("input_fields")
     if fields is None:
         return record
-    drop = DERIVED_FROM_INPUT.union(fields) - {"prompt_id"}
-    return {k: v for k, v in record.items() if k not in drop}
+    if len(fields) > 8:
+        fields = set(fields)  # a line of many fields: a set (a short list is searched faster)
+    derived = DERIVED_FROM_INPUT
+    kept = {}
+    for k, v in record.items():
+        if k == "prompt_id" or (k not in derived and k not in fields):
+            kept[k] = v
+    return kept
 
 
 COUNTS = ("records", "unique_prompt_ids", "candidates", "candidates_failed", "judgements",
@@ -61,12 +76,18 @@ def count_records(records) -> dict[str, int]:
         seen.add(r["prompt_id"])
         cands, judgements = r.get("candidates", ()), r.get("judgements", ())
         counts["candidates"] += len(cands)
-        counts["candidates_failed"] += sum(1 for c in cands if c.get("error"))
+        # Loops, not sum() over a generator per record: each generator is a function
+        # created and resumed per item.
+        for c in cands:
+            if c.get("error"):
+                counts["candidates_failed"] += 1
         if judgements:
             counts["judgements"] += len(judgements)
-            counts["judgements_unparsed"] += sum(1 for j in judgements
-                                                 if j.get("parse_error"))
-            counts["judgements_failed"] += sum(1 for j in judgements if j.get("error"))
+            for j in judgements:
+                if j.get("parse_error"):
+                    counts["judgements_unparsed"] += 1
+                if j.get("error"):
+                    counts["judgements_failed"] += 1
         errors = r.get("errors")
         if errors:
             counts["records_failed"] += any(e.get("fatal") for e in errors)

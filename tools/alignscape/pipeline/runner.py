@@ -35,10 +35,10 @@ from pathlib import Path
 from alignscape.pipeline.checkpoint import Checkpoint
 from alignscape.pipeline.export import write_parquet
 from alignscape.pipeline.flow import Deferred, Serialized, run_ordered, window_size
-from alignscape.pipeline.inputs import InputError, read_prompts, scan
+from alignscape.pipeline.inputs import MAX_LINE_BYTES, InputError, read_prompts, scan
 from alignscape.pipeline.manifest import RunError, format_files, prepare
 from alignscape.pipeline.recipe import Recipe
-from alignscape.pipeline.report import failure_of, summarise
+from alignscape.pipeline.report import count_records, failure_of, stored_record, summarise
 from alignscape.runtime import BackendError, RunAborted
 
 __all__ = ["RunError", "RunOptions", "run", "failure_of", "summarise", "write_parquet"]
@@ -60,6 +60,7 @@ class RunOptions:
     retry_failures: bool = False
     concurrency: int = 8  # the backends' request slots: sizes the window of batches
     window: int | None = None  # batches in flight (default: flow.window_size)
+    max_line_bytes: int = MAX_LINE_BYTES  # a longer input line is an input error
 
 
 def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
@@ -71,7 +72,7 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
     if not prompts.is_file():
         raise RunError(f"{prompts}: no such prompts file")
     recipe.check()  # settings changed since the recipe was built are checked too
-    total, conversations = scan(prompts)
+    total, conversations = scan(prompts, options.max_line_bytes)
     if conversations and recipe.style == "standard":
         # A standard (string) prompt would keep one turn of a conversation: the rows are
         # written as TRL conversational prompts instead, every turn kept, for the whole run.
@@ -102,8 +103,10 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
         nonlocal shown
         batch: list[dict] = []
         input_errors: list[dict] = []
-        for i, item in enumerate(read_prompts(prompts, needs_prompt=True)):
-            if options.limit is not None and i >= options.limit:
+        limit = options.limit
+        for i, item in enumerate(read_prompts(prompts, needs_prompt=True,
+                                              max_line_bytes=options.max_line_bytes)):
+            if limit is not None and i >= limit:
                 break
             if isinstance(item, InputError):
                 key = f"input-error:{item.path}:{item.line}"
@@ -141,7 +144,7 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
 
     def show():
         g = getattr(ctx, "guard", None)
-        if g is not None:
+        if g is not None and not bar.disable:  # a hidden bar still formats its postfix
             bar.set_postfix(in_flight=getattr(ctx, "in_flight", int)(), requests=g.requests,
                             retries=g.retries, errors=g.failed, refresh=False)
 
@@ -304,9 +307,6 @@ def _process(batch, input_errors, recipe: Recipe, ctx, ck: Checkpoint, bar,
         counts.add(st.use, len(records), errors)
         outputs[f"{st.option}.jsonl"] = rows
     counts.check(options.every_record_limit, final)
-    # Imported here: only _process of this module is edited by this change (see report.py).
-    from alignscape.pipeline.report import count_records, stored_record
-
     everything = records + failed
     ck.write("records.jsonl", map(stored_record, everything))
     ck.write("failures.jsonl", [f for f in map(failure_of, everything) if f])

@@ -47,6 +47,20 @@ if orjson is not None:
         except TypeError:  # an integer beyond 64 bits: only json can write it exactly
             return _compact(value).encode()
 
+    _LINE = _OPTIONS | orjson.OPT_APPEND_NEWLINE
+
+    def lines(rows, buf: bytearray) -> int:
+        """Append each row's line (JSON and a newline) to ``buf``; returns the rows."""
+        n = 0
+        for row in rows:
+            try:
+                buf += _dumps(row, default=_default, option=_LINE)
+            except TypeError:
+                buf += _compact(row).encode()
+                buf += b"\n"
+            n += 1
+        return n
+
     def sorted_text(value) -> str:
         """JSON text with sorted keys (provenance: one text whatever the order of keys)."""
         try:
@@ -66,6 +80,14 @@ if orjson is not None:
 else:
     def line(value) -> bytes:
         return _compact(value).encode()
+
+    def lines(rows, buf: bytearray) -> int:
+        n = 0
+        for row in rows:
+            buf += _compact(row).encode()
+            buf += b"\n"
+            n += 1
+        return n
 
     def sorted_text(value) -> str:
         return _compact_sorted(value)

@@ -82,9 +82,16 @@ def provenance(record: dict, ctx, cands: list[dict], header: dict | None = None,
     """The provenance column: a JSON text (one column type in Parquet), keys sorted at every
     level; ``extra`` keys whose value is None are left out."""
     keys = PROVENANCE_KEYS
-    value = {**(header or provenance_header(record, ctx)),
-             "candidates": [{k: v for k, v in c.items() if k in keys and v is not None}
-                            for c in cands]}
+    kept = []
+    # Loops, not a dict comprehension per candidate: each comprehension is a function
+    # created and called (CPython before 3.12), and this runs for every row written.
+    for c in cands:
+        d = {}
+        for k, v in c.items():
+            if k in keys and v is not None:
+                d[k] = v
+        kept.append(d)
+    value = {**(header or provenance_header(record, ctx)), "candidates": kept}
     for key, v in extra.items():
         if v is not None:
             value[key] = v
@@ -93,7 +100,10 @@ def provenance(record: dict, ctx, cands: list[dict], header: dict | None = None,
 
 def usable_by_id(record: dict) -> dict[str, dict]:
     """The usable candidates (candidates()) by id."""
-    return {c["id"]: c for c in candidates(record)}
+    found = {}
+    for c in candidates(record):
+        found[c["id"]] = c
+    return found
 
 
 def fmt(option: str, params: dict | None = None):
@@ -114,6 +124,7 @@ def completion_format(option: str, params: dict | None = None, keep=None, prepar
             state = prepare(record, config) if prepare else None
             out = []
             header = prompt = None
+            conversational = config.get("style", "standard") == "conversational"
             for cand in candidates(record):
                 if chosen is not None and cand["id"] not in chosen:
                     continue
@@ -123,10 +134,16 @@ def completion_format(option: str, params: dict | None = None, keep=None, prepar
                 if header is None:
                     header = provenance_header(record, ctx)
                     prompt = prompt_value(record, config)
-                out.append({"prompt_id": record["prompt_id"], "prompt": prompt,
-                            "completion": completion_value(cand["text"], config),
-                            "model": cand.get("model"), **extra, **cand.get("columns", {}),
-                            "provenance": provenance(record, ctx, [cand], header)})
+                text = cand["text"]
+                row = {"prompt_id": record["prompt_id"], "prompt": prompt,
+                       "completion": completion_value(text, config) if conversational
+                       else text, "model": cand.get("model")}
+                row.update(extra)
+                columns = cand.get("columns")
+                if columns:
+                    row.update(columns)
+                row["provenance"] = provenance(record, ctx, [cand], header)
+                out.append(row)
             return out
 
         return fmt(option, params)(rows)
@@ -145,21 +162,26 @@ def pairwise(record, config, ctx):
         return []
     cands = usable_by_id(record)
     header, prompt = provenance_header(record, ctx), prompt_value(record, config)
+    conversational = config.get("style", "standard") == "conversational"
     out = []
     for p in pairs:
         chosen, rejected = cands.get(p["chosen"]), cands.get(p["rejected"])
         if chosen is None or rejected is None:
             continue
-        out.append({
-            "prompt_id": record["prompt_id"], "prompt": prompt,
-            "chosen": completion_value(chosen["text"], config),
-            "rejected": completion_value(rejected["text"], config),
-            "margin": p.get("margin"), "tie": bool(p.get("tie")),
-            "chosen_model": chosen.get("model"), "rejected_model": rejected.get("model"),
-            **p.get("columns", {}),
-            "provenance": provenance(record, ctx, [chosen, rejected], header,
-                                     rule=p.get("rule"), pair_judge=p.get("judge"),
-                                     incomplete=p.get("incomplete") or None)})
+        row = {"prompt_id": record["prompt_id"], "prompt": prompt,
+               "chosen": completion_value(chosen["text"], config) if conversational
+               else chosen["text"],
+               "rejected": completion_value(rejected["text"], config) if conversational
+               else rejected["text"],
+               "margin": p.get("margin"), "tie": bool(p.get("tie")),
+               "chosen_model": chosen.get("model"), "rejected_model": rejected.get("model")}
+        columns = p.get("columns")
+        if columns:
+            row.update(columns)
+        row["provenance"] = provenance(record, ctx, [chosen, rejected], header,
+                                       rule=p.get("rule"), pair_judge=p.get("judge"),
+                                       incomplete=p.get("incomplete") or None)
+        out.append(row)
     return out
 
 
@@ -189,9 +211,14 @@ def binary_label(cand, record, config, in_pairs):
     ``prompt``, ``completion``, ``label`` (bool). The label comes from, in order: a verifier
     (``verified``), a binary judgement (``label``), the record's pairs (chosen True, rejected
     False, as TRL's unpair_preference_dataset does), or ``score >= threshold``."""
-    for value in (cand.get("verified"), cand.get("label"), in_pairs.get(cand["id"])):
-        if isinstance(value, bool):
-            return {"label": value}
+    # The first bool of verified, label and the pairs' label, looked up only as needed.
+    value = cand.get("verified")
+    if value is not True and value is not False:
+        value = cand.get("label")
+        if value is not True and value is not False:
+            value = in_pairs.get(cand["id"])
+    if value is True or value is False:
+        return {"label": value}
     if config["threshold"] is not None and score_of(cand) is not None:
         return {"label": score_of(cand) >= config["threshold"]}
     return None
@@ -254,13 +281,23 @@ def listwise(record, config, ctx):
     """Listwise rankings: ``prompt``, ``completions`` (best first) and ``scores`` (same
     order), one row per prompt with at least two ranked candidates. The order is the judge's
     ranking when a listwise judgement was made, else the scores."""
-    order = ordered_scores(record)
+    if record.get("ranking"):
+        order = ordered_scores(record)
+        scores = [s for s, _ in order]
+    else:  # ordered_scores' other case, without its list of (score, candidate)
+        order = ranked_scores(record)
+        scores = [-s for s, _ in order]
     if len(order) < 2:
         return []
-    cands = [c for _, c in order]
+    cands, completions, models = [], [], []
+    conversational = config.get("style", "standard") == "conversational"
+    for _, c in order:
+        cands.append(c)
+        completions.append(completion_value(c["text"], config) if conversational
+                           else c["text"])
+        models.append(c.get("model"))
     return [{"prompt_id": record["prompt_id"], "prompt": prompt_value(record, config),
-             "completions": [completion_value(c["text"], config) for c in cands],
-             "scores": [s for s, _ in order], "models": [c.get("model") for c in cands],
+             "completions": completions, "scores": scores, "models": models,
              "provenance": provenance(record, ctx, cands)}]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 
 from alignscape.stages.base import binary_scored, by_id, candidates, rng, score_of
 from alignscape.stages.registry import Param, stage
@@ -37,12 +38,11 @@ def ranked_scores(record: dict) -> list[tuple[float, dict]]:
         if isinstance(s, int | float) and s == s and c.get("text") is not None \
                 and not c.get("excluded"):
             scored.append((-float(s), c))
-    scored.sort(key=_first)
+    scored.sort(key=_FIRST)
     return scored
 
 
-def _first(item):
-    return item[0]
+_FIRST = operator.itemgetter(0)
 
 
 def pair(better: dict, worse: dict, rule: str) -> dict:
@@ -61,18 +61,21 @@ def unscored(chosen: dict, rejected: dict) -> dict:
 
 
 def add_pairs(record: dict, made: list[dict], rule: str, ties: str) -> None:
-    """Append ``made`` to the record's pairs under the ties policy, skipping duplicates."""
+    """Append ``made`` to the record's pairs under the ties policy, skipping duplicates.
+    The pairs of ``made`` are the record's from then on (a rule makes fresh ones)."""
     have = record.setdefault("pairs", [])
     seen = {(p["chosen"], p["rejected"]) for p in have}
     for p in made:
         key = (p["chosen"], p["rejected"])
-        if key in seen or key[::-1] in seen or p["chosen"] == p["rejected"]:
+        if key in seen or key[::-1] in seen or key[0] == key[1]:
             continue
         if p.get("tie") and ties == "drop":
             record["ties_dropped"] = record.get("ties_dropped", 0) + 1
             continue
         seen.add(key)
-        have.append({**p, "rule": p.get("rule", rule)})
+        if "rule" not in p:
+            p["rule"] = rule
+        have.append(p)
 
 
 def pairing_rule(option: str, params: dict | None = None):
@@ -130,8 +133,16 @@ def given_pairs(record, config, ctx):
 def best_vs_worst(record, config, ctx):
     """Best vs worst: the highest- and lowest-scored candidates form the pair
     (Self-Rewarding). All candidates equal makes a tie."""
-    order = ranked(record)
-    return [pair(order[0], order[-1], "best_vs_worst")] if len(order) >= 2 else []
+    order = ranked_scores(record)
+    if len(order) < 2:
+        return []
+    # pair() of the first and last, from the scores ranked_scores found (minus the score,
+    # so the best is first and never needs swapping).
+    (low, better), (high, worse) = order[0], order[-1]
+    diff = high - low
+    margin = None if binary_scored(better) and binary_scored(worse) else diff
+    return [{"chosen": better["id"], "rejected": worse["id"], "margin": margin,
+             "tie": diff == 0, "rule": "best_vs_worst"}]
 
 
 @pairing_rule("instantiation.pairing.best_vs_random")

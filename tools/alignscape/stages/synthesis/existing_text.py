@@ -8,13 +8,17 @@ from alignscape.stages.registry import Param, stage
 
 
 def take_given(record: dict, field: str, origin: str, option: str) -> None:
+    cands = record.setdefault("candidates", [])
     for i, item in enumerate(record.get(field) or []):
         if isinstance(item, str):
             add_candidate(record, item, origin, model="human")
         elif isinstance(item, dict) and isinstance(item.get("text"), str):
-            meta = {k: v for k, v in item.items() if k != "text"}
-            meta.setdefault("model", meta.get("author", "human"))
-            add_candidate(record, item["text"], origin, **meta)
+            # add_candidate's layout (id, text, origin, then the item's other fields, model
+            # last when the item has none) in one merge: this runs for every given response.
+            cand = {"id": f"c{len(cands)}", "text": None, "origin": origin, **item}
+            if "model" not in item:
+                cand["model"] = item.get("author", "human")
+            cands.append(cand)
         else:
             add_error(record, option, f"{field}[{i}] is neither a string nor an object "
                       "with a 'text' string")
