@@ -43,6 +43,9 @@ def measure(root: Path, site_src: Path, out: Path) -> dict:
                       "rendered": len(update.rendered) if update else None,
                       "regenerated": len(update.regenerated) if update else None,
                       "stamped": len(update.stamped) if update else None,
+                      "families": update.families if update else None,
+                      "parsed": update.parsed if update else None,
+                      "entries_built": update.entries_built if update else None,
                       "parts": update.seconds if update else {}})
     return {"full": full, "edits": edits}
 
@@ -62,8 +65,10 @@ def bench_serve(context: Context) -> list[Result]:
         "`serve` rebuild after editing one entry", wall,
         f"median of {len(edits)} edits; {edits[0].get('stamped')} entry pages stamped, "
         f"{edits[0]['rendered']} pages rendered by mkdocs, {edits[0]['regenerated']} generated "
-        f"files changed; catalog reload (cache) "
-        f"{wall - sum(parts.values()):.2f} s, other page families "
+        f"files changed, page families regenerated: {', '.join(edits[0].get('families') or [])}"
+        f"; entry files parsed {edits[0].get('parsed')}, Entry objects made "
+        f"{edits[0].get('entries_built')}; catalog reload and the rest "
+        f"{wall - sum(parts.values()):.2f} s, page families "
         f"{parts.get('generate', 0):.2f} s, stamp {parts.get('stamp', 0):.2f} s, mkdocs "
         f"{parts.get('mkdocs', 0):.2f} s, search index {parts.get('search', 0):.2f} s; peak memory "
         "covers the serving process and its first full build's mkdocs child (wait4 counts "

@@ -2,7 +2,10 @@
 
 Each rebuild goes to a staging folder that replaces build/site only when it succeeded, so the
 server never shows a half-written site, and a broken entry leaves the last good site up while
-its problems are printed.
+its problems are printed. A change under catalog/entries alone takes the live path instead:
+the catalog is reloaded against the one being served (CatalogCache.reload: the changed files
+parsed, every other Entry kept) and only what shows the changed entries is rebuilt in place
+(site/incremental.py).
 """
 
 from __future__ import annotations
