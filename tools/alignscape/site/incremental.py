@@ -144,6 +144,12 @@ class _Capture(PageContext):
         else:
             _ENV.append(self.env)
 
+    @property
+    def previous_update(self) -> tuple | None:
+        """(the catalog of the last update, the ids changed since), for the indexes that are
+        updated rather than rebuilt (site/similarity.py)."""
+        return self._previous
+
     def _index(self) -> None:
         """The reverse indexes and profiles of the last update's context with the changed
         entries moved, when that update was made from the previous catalog (a pass over the
