@@ -257,25 +257,30 @@ class _Builder:
             reads_judgements,
         )
 
-        if "evaluation" not in self.entry.open_stages or self.chosen("evaluation.evaluators"):
+        if self.chosen("evaluation.evaluators") or self.entry.not_applicable("evaluation"):
             return
+        # An entry that records no evaluator (the paper's could not be verified) is run the
+        # same way, so that its recipe still runs; its trade-offs stay unknown, not "set by
+        # the data".
+        why = ("evaluation open" if "evaluation" in self.entry.open_stages else
+               "no evaluator recorded for this entry")
         runs = self._runs()
         if not reads_judgements(runs):
             return
         generated = any(u in GENERATED or (u.startswith("synthesis.sources.") and
                                             u not in FROM_INPUT) for u in runs)
         if not generated:
-            self._insert_before_judged(IMPORT, {}, "evaluation open: the candidates come "
+            self._insert_before_judged(IMPORT, {}, f"{why}: the candidates come "
                                        "from the input with their verdicts (the responses' "
                                        "scores; human imports the line's 'annotations', or "
                                        "--set human.path=FILE)")
         elif any(u in READS_VERDICT for u in runs):
             self._insert_before_judged("evaluation.evaluators.rule_verifier", {},
-                                       "evaluation open: generated candidates are checked "
+                                       f"{why}: generated candidates are checked "
                                        "against the record's reference (rule_verifier)")
         else:
             self._insert_before_judged("evaluation.evaluators.reward_model", {},
-                                       "evaluation open: generated candidates are scored by "
+                                       f"{why}: generated candidates are scored by "
                                        "the 'reward' role (reward_model; --role reward=SPEC)")
 
     def _comparisons_for_given_pairs(self) -> None:
