@@ -50,3 +50,21 @@ def test_a_small_run_writes_the_json(tmp_path, capsys, monkeypatch):
     # site, serve and pipeline were not run: listed as not measured, never faked
     assert any(r["seconds"] is None for r in data["rows"])
     assert "| work |" in capsys.readouterr().out
+
+
+def test_a_child_reports_its_own_peak_memory_not_the_grown_benchmarks(tmp_path):
+    """Children are started by the launcher, which stays small: a child started after this
+    process grew by 400 MB still reports its own few tens of MB."""
+    import sys
+
+    from alignscape.bench.context import Context, launcher
+
+    launcher()
+    grown = bytearray(400 * 1024 * 1024)  # noqa: F841 - resident while the child runs
+    grown[::4096] = b"x" * len(grown[::4096])
+    context = Context(200, tmp_path, tmp_path)
+    small, done = context.run([sys.executable, "-c", "print('hi')"])
+    big, _ = context.run([sys.executable, "-c", "b = bytearray(200 * 2**20); b[::4096] = "
+                          "b'x' * len(b[::4096])"])
+    assert done.stdout.strip() == "hi"
+    assert small.peak_mb < 100 and 200 < big.peak_mb < 350

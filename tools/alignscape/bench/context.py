@@ -3,10 +3,10 @@ process (wall, CPU and its own peak memory), and the rows of the report."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -68,18 +68,17 @@ class Context:
     def run(self, command: list[str], *, env: dict | None = None, cwd: Path | None = None,
             check: bool = True) -> tuple[Timing, subprocess.CompletedProcess]:
         """Run `command` in a new process: its wall and CPU time and its own peak memory
-        (os.wait4: the rusage of that child alone, not the maximum over every child so far)."""
-        started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   env=dict(os.environ, **(env or {})), cwd=cwd)
-        out, err = _communicate(process)
-        elapsed = time.perf_counter() - started
-        done = subprocess.CompletedProcess(command, process.returncode, out.decode(),
-                                           err.decode())
-        usage = process.rusage
+        (started by the small launcher process, see bench/launcher.py, and reaped with
+        os.wait4: the rusage of that child alone)."""
+        out = self.workdir / ".child-stdout"
+        err = self.workdir / ".child-stderr"
+        answer = launcher().run(command, dict(os.environ, **(env or {})), cwd, out, err)
+        done = subprocess.CompletedProcess(
+            command, answer["returncode"], out.read_text(encoding="utf-8", errors="replace"),
+            err.read_text(encoding="utf-8", errors="replace"))
         if check and done.returncode != 0:
             raise RuntimeError(f"{' '.join(command[:3])} ... failed:\n{done.stderr[-2000:]}")
-        timing = Timing(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+        timing = Timing(answer["wall"], answer["cpu"], answer["maxrss_kb"] / 1024)
         return timing, done
 
     def cli(self, *args: str, env: dict | None = None,
@@ -90,24 +89,28 @@ class Context:
         return self.run([*command, *args], env=env, check=check)
 
 
-def _communicate(process: subprocess.Popen) -> tuple[bytes, bytes]:
-    """communicate(), then reap the child with os.wait4 to keep its rusage on the process."""
-    import threading
+class _Launcher:
+    def __init__(self):
+        self.process = subprocess.Popen([sys.executable, "-m", "alignscape.bench.launcher"],
+                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        text=True)
 
-    chunks: dict[str, bytes] = {}
+    def run(self, command, env, cwd, out: Path, err: Path) -> dict:
+        request = {"command": [str(c) for c in command], "env": env,
+                   "cwd": str(cwd) if cwd else None, "stdout": str(out), "stderr": str(err)}
+        self.process.stdin.write(json.dumps(request) + "\n")
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError("the benchmark's launcher process ended")
+        return json.loads(line)
 
-    def drain(name, stream):
-        chunks[name] = stream.read()
 
-    threads = [threading.Thread(target=drain, args=(name, stream))
-               for name, stream in (("out", process.stdout), ("err", process.stderr))]
-    for thread in threads:
-        thread.start()
-    _, status, usage = os.wait4(process.pid, 0)
-    for thread in threads:
-        thread.join()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    process.rusage = usage
-    process.stdout.close()
-    process.stderr.close()
-    return chunks.get("out", b""), chunks.get("err", b"")
+_LAUNCHER: list[_Launcher] = []
+
+
+def launcher() -> _Launcher:
+    """The one launcher of this process; the runner starts it first, while it is small."""
+    if not _LAUNCHER:
+        _LAUNCHER.append(_Launcher())
+    return _LAUNCHER[0]

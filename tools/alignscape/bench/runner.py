@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from alignscape.bench.context import Context, Result
+from alignscape.bench.context import Context, Result, launcher
 from alignscape.bench.pipeline import bench_pipeline
 from alignscape.bench.query import bench_query
 from alignscape.bench.requests import bench_requests
@@ -190,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown benchmark {unknown[0]!r}")
     chosen = [b for b in BENCHMARKS if not args.names or b.name in args.names]
     project = find_root()
+    launcher()  # before anything grows this process: its children's peak memory starts there
     workdir = Path(tempfile.mkdtemp(prefix="alignscape-bench-"))
     info = {"date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "machine": machine(), "sizes": args.entries,
