@@ -22,7 +22,7 @@ def _section(text: str, name: str) -> str:
     return m.group(1) if m else ""
 
 
-def reply(messages: list[dict], seed=None, temperature=0.0) -> str:
+def reply(messages: list[dict], seed=None, temperature=0.0, vary=False) -> str:
     """The fake model: prefers longer responses, consistently, whatever their position."""
     text = messages[-1]["content"]
     if '"[[A]]"' in text:
@@ -55,18 +55,27 @@ def reply(messages: list[dict], seed=None, temperature=0.0) -> str:
     if "Rewrite the following response so that it contains one subtle" in text:
         return text.rsplit("\n\n", 1)[-1] + " (subtly wrong)"
     words = 5 + _h(f"{text}|{seed}|{temperature}") % 30
-    return " ".join(["word"] * words) + f". The answer is {_h(text) % 3 + 3}."
+    answer = _h(text) % 3 + 3
+    if vary and seed is not None and temperature:
+        # Samples of one prompt reach different final answers, as a real model's do.
+        answer = (_h(text) + _h(str(seed))) % 3 + 3
+    return " ".join(["word"] * words) + f". The answer is {answer}."
 
 
 class FakeServer:
     """Start with ``with FakeServer() as s:``; ``s.url`` is the base URL (…/v1).
 
-    faults: a function (request_number, body) -> None | "429" | "500" | "400" | "timeout" |
+    ``vary_answers``: seeded samples at a temperature above 0 reach different final answers
+(otherwise the final answer depends on the prompt only).
+
+faults: a function (request_number, body) -> None | "429" | "500" | "400" | "timeout" |
     "malformed" | "nocontent" | "length" (an answer cut at max_tokens); ``delay`` seconds are
     slept before answering."""
 
-    def __init__(self, faults=None, delay: float = 0.0, timeout_sleep: float = 2.0):
+    def __init__(self, faults=None, delay: float = 0.0, timeout_sleep: float = 2.0,
+                 vary_answers: bool = False):
         self.faults = faults or (lambda n, body: None)
+        self.vary_answers = vary_answers
         self.delay = delay
         self.timeout_sleep = timeout_sleep
         self.count = 0
@@ -126,7 +135,7 @@ class FakeServer:
                     payload = json.dumps({"choices": []}).encode()
                 else:
                     content = reply(body["messages"], body.get("seed"),
-                                    body.get("temperature", 0.0))
+                                    body.get("temperature", 0.0), server.vary_answers)
                     payload = json.dumps({"model": body.get("model") or "fake", "choices": [
                         {"message": {"role": "assistant", "content": content},
                          "finish_reason": "length" if fault == "length" else "stop"}]}).encode()

@@ -18,7 +18,7 @@ from scripted_backends import WithLogProbs
 from alignscape.pipeline.backends.heuristic import HeuristicScorer
 from alignscape.pipeline.backends.openai_http import OpenAIBackend
 from alignscape.pipeline.entry_recipe import from_entry
-from alignscape.pipeline.lint import BY_CONSTRUCTION, GENERATED, READS_VERDICT
+from alignscape.pipeline.lint import GENERATED, READS_VERDICT
 from alignscape.pipeline.recipe import RecipeError
 from alignscape.pipeline.runner import RunOptions, run
 from alignscape.runtime import Context
@@ -90,8 +90,8 @@ PARAMS = [pytest.param(e, marks=() if e in SAMPLE else pytest.mark.slow) for e i
 
 
 # Evaluators that judge a candidate by its final answer or by how it was made, not by reading
-# it: on the loopback model, whose answer depends on the prompt only, they judge every sample
-# of a prompt alike.
+# it: they tell samples apart only because the loopback model's seeded samples reach different
+# final answers (FakeServer(vary_answers=True)).
 ANSWER_CHECKS = {"evaluation.evaluators.rule_verifier", "evaluation.evaluators.execution_verifier",
                  "evaluation.evaluators.consensus_pseudo_label",
                  "evaluation.evaluators.construction_implied"}
@@ -105,6 +105,9 @@ NOT_ON_THESE_PROMPTS = {
                            "hard_example_mining keeps only misjudged ones: on these prompts the "
                            "two are never both",
     "difficulty_reward_gap_selection": "the same margin_based then hard_example_mining chain",
+    "iupo": "uncertainty_based keeps a prompt only when its two best verdicts are close, which "
+            "with pass/fail verdicts means two correct samples beside an incorrect one to pair: "
+            "no prompt's four samples give that here",
 }
 
 
@@ -117,15 +120,7 @@ def unsuppliable(recipe) -> str | None:
     sources = [r for r in runs if r.startswith("synthesis.sources.")]
     generated = bool(sources) and all(r in GENERATED for r in sources)
     evaluators = {r for r in runs if r.startswith("evaluation.evaluators.")}
-    formats = {f.runs for f in recipe.formats}
     verdict_readers = [i for i, r in enumerate(runs) if r in READS_VERDICT]
-    if generated and evaluators <= ANSWER_CHECKS and not set(runs) & BY_CONSTRUCTION and \
-            formats <= {
-                "instantiation.formats.pairwise",
-                "instantiation.formats.natural_language_feedback"}:
-        # Pairs need two samples of one prompt judged differently; the loopback model's final
-        # answer depends on the prompt only (fake_server.reply), so its samples always agree.
-        return "pairs samples of one prompt judged by their final answer"
     if generated and verdict_readers and evaluators & VERIFIERS <= {
             "evaluation.evaluators.execution_verifier"} and evaluators & VERIFIERS:
         return "keeps only generated code that passes unit tests; the loopback model writes prose"
@@ -141,6 +136,10 @@ def prepare(recipe, annotations: Path) -> None:
     # Statistical rejection accepts each sample with probability exp(-gap / beta): it needs a
     # pool to accept two from.
     thinned = any(s.runs.endswith(".statistical_rejection") for s in recipe.stages)
+    # Judged by final answers alone, two samples agree on a third of the prompts; four give
+    # a prompt a right and a wrong one more often (fake_server's vary_answers).
+    by_answer = {s.runs for s in recipe.stages
+                 if s.runs.startswith("evaluation.evaluators.")} <= ANSWER_CHECKS | VERIFIERS
     for stage in recipe.stages:
         if stage.runs.endswith(".human"):
             stage.config["path"] = str(annotations)
@@ -148,7 +147,7 @@ def prepare(recipe, annotations: Path) -> None:
             stage.config.setdefault("models", ["m-a", "m-b", "m-c"])
         # Fewer samples than the papers' 16-64, to keep the suite fast; same code paths.
         if stage.runs.endswith(".repeated_sampling"):
-            stage.config["n"] = 8 if thinned else 2
+            stage.config["n"] = 8 if thinned else 4 if by_answer else 2
         if stage.runs.endswith(".step_search"):
             stage.config["rollouts"] = 2
         # Score bars on the heuristic scorer's scale: its rewards differ by tenths.
@@ -167,7 +166,7 @@ def backends(url: str) -> dict:
 
 @pytest.fixture(scope="module")
 def fake():
-    with FakeServer() as s:
+    with FakeServer(vary_answers=True) as s:
         yield s
 
 
