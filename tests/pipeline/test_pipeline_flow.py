@@ -138,46 +138,42 @@ def test_a_hung_request_is_hedged_and_answered_by_the_duplicate():
             b.close()
 
 
+class _Stuck:
+    """Server faults: the first `sends` sends of the "hang" request stick for up to 20 s, as a
+    stuck server worker does; `gave_up` says the hold ran out (the client waited it out)."""
+
+    def __init__(self, sends: int = 1):
+        self.sends, self.seen = sends, 0
+        self.release = threading.Event()
+        self.gave_up: list[bool] = []
+
+    def __call__(self, n, body):
+        if "hang" in body["messages"][-1]["content"]:
+            self.seen += 1
+            if self.seen <= self.sends and not self.release.wait(20):
+                self.gave_up.append(True)
+
+
 def test_a_request_hung_before_the_latency_is_known_is_hedged_once_it_is():
     """No warm-up: the hung request is sent with the first ones, before any latency was seen;
     the answers of the others make the hedge delay known, and the hung one is hedged then
     instead of waiting out its 30 s deadline (the test's 20 s server hold would fail it)."""
-    release = threading.Event()
-    hung = {"n": 0}
-    gave_up = []  # the server's hold ran out: the client waited 20 s for the stuck send
-
-    def faults(n, body):
-        if "hang" in body["messages"][-1]["content"]:
-            hung["n"] += 1
-            if hung["n"] == 1:
-                if not release.wait(20):
-                    gave_up.append(True)
-
-    with FakeServer(faults) as s:
+    stuck = _Stuck()
+    with FakeServer(stuck) as s:
         b = OpenAIBackend(model="fake", base_url=s.url, concurrency=4, timeout=30,
                           max_retries=0, hedge_floor=0.05, hedge_min_samples=5)
         try:
             out = b.generate([_req("hang")] + [_req(f"other {i}") for i in range(12)])
             assert all(r.ok for r in out)
-            assert out[0].attempts == 2 and b.hedges == 1 and not gave_up
+            assert out[0].attempts == 2 and b.hedges == 1 and not stuck.gave_up
         finally:
-            release.set()
+            stuck.release.set()
             b.close()
 
 
 def test_a_hung_hedge_is_hedged_again():
-    release = threading.Event()
-    hung = {"n": 0}
-    gave_up = []  # the server's hold ran out: the client waited 20 s for the stuck send
-
-    def faults(n, body):
-        if "hang" in body["messages"][-1]["content"]:
-            hung["n"] += 1
-            if hung["n"] <= 2:  # the first send and its first hedge both stick
-                if not release.wait(20):
-                    gave_up.append(True)
-
-    with FakeServer(faults) as s:
+    stuck = _Stuck(sends=2)  # the first send and its first hedge both stick
+    with FakeServer(stuck) as s:
         b = OpenAIBackend(model="fake", base_url=s.url, concurrency=4, timeout=30,
                           max_retries=0, hedge_floor=0.05, hedge_min_samples=5,
                           hedge_budget=1.0)
@@ -185,35 +181,25 @@ def test_a_hung_hedge_is_hedged_again():
             assert all(r.ok for r in b.generate([_req(f"warm {i}") for i in range(10)]))
             out = b.generate([_req("hang")])
             assert out[0].ok and out[0].attempts == 3 and b.hedges == 2
-            assert not gave_up
+            assert not stuck.gave_up
         finally:
-            release.set()
+            stuck.release.set()
             b.close()
 
 
 def test_a_hedge_needs_no_free_slot():
     """With one slot, held by the stuck request, a hedge that queued for a slot would wait for
     the very request it exists to replace."""
-    release = threading.Event()
-    hung = {"n": 0}
-    gave_up = []  # the server's hold ran out: the client waited 20 s for the stuck send
-
-    def faults(n, body):
-        if "hang" in body["messages"][-1]["content"]:
-            hung["n"] += 1
-            if hung["n"] == 1:
-                if not release.wait(20):
-                    gave_up.append(True)
-
-    with FakeServer(faults) as s:
+    stuck = _Stuck()
+    with FakeServer(stuck) as s:
         b = OpenAIBackend(model="fake", base_url=s.url, concurrency=1, timeout=30,
                           max_retries=0, hedge_floor=0.05, hedge_min_samples=5)
         try:
             assert all(r.ok for r in b.generate([_req(f"warm {i}") for i in range(10)]))
             out = b.generate([_req("hang")])
-            assert out[0].ok and out[0].attempts == 2 and not gave_up
+            assert out[0].ok and out[0].attempts == 2 and not stuck.gave_up
         finally:
-            release.set()
+            stuck.release.set()
             b.close()
 
 

@@ -74,11 +74,9 @@ class SimilarityIndex:
         users = {o: count for o, count in users.items() if count}
         if {o for o, count in users.items() if count <= self.cap} != set(self.nominating):
             return None
-        if any((d, o) not in self.column for entry_id in changed for d in self.dims
+        # A compared dimension with no column yet has none of its options in self.column.
+        if any((d, o) not in self.column for entry_id in changed for d in _compared_of(new)
                for o in new.entries[entry_id].choices.get(d, ())):
-            return None
-        if any(d not in self.dims and new.entries[i].choices.get(d)
-               for i in changed for d in _compared_of(new)):
             return None
         copy = object.__new__(SimilarityIndex)
         copy.__dict__.update(self.__dict__)

@@ -124,42 +124,32 @@ def _tradeoff_problems(loaded: LoadedYaml, shown: str, taxonomy: Taxonomy) -> li
     # A rule may also be about a stage the method leaves to the data (<stage>.open).
     options = [*taxonomy.options, *(f"{g.id}.open" for g in taxonomy.stages)]
     rule_ids: set[str] = set()
-    for i, effect in enumerate(data["effects"]):
-        checks = [(("option",), effect["option"], options, "taxonomy option"),
-                  (("dimension",), effect["dimension"], dims, "trade-off dimension")]
-        if "level" in effect:
-            checks.append((("level",), effect["level"], data["levels"], "level"))
+
+    def check_rule(section: str, i: int, rule: dict, twice: str) -> None:
+        checks = [(("option",), rule["option"], options, "taxonomy option"),
+                  (("dimension",), rule["dimension"], dims, "trade-off dimension")]
+        if "level" in rule:
+            checks.append((("level",), rule["level"], data["levels"], "level"))
         for key in ("with", "with_any", "without"):
             checks += [((key, j), value, options, "taxonomy option")
-                       for j, value in enumerate(effect.get(key, ()))]
+                       for j, value in enumerate(rule.get(key, ()))]
         for where, value, allowed, what in checks:
             if value not in allowed:
-                line, column = loaded.locate(("effects", i, *where))
-                out.append(Finding(shown, line, column, "C002", dotted(("effects", i, *where)),
+                line, column = loaded.locate((section, i, *where))
+                out.append(Finding(shown, line, column, "C002", dotted((section, i, *where)),
                                    f"unknown {what} {value!r}", expect(value, allowed)))
-        if effect["id"] in rule_ids:
-            line, column = loaded.locate(("effects", i, "id"))
-            out.append(Finding(shown, line, column, "C002", f"effects[{i}].id",
-                               f"rule id {effect['id']!r} appears twice", "unique ids"))
-        rule_ids.add(effect["id"])
+        if rule["id"] in rule_ids:
+            line, column = loaded.locate((section, i, "id"))
+            out.append(Finding(shown, line, column, "C002", f"{section}[{i}].id",
+                               f"{twice} {rule['id']!r} appears twice", "unique ids"))
+        rule_ids.add(rule["id"])
+
+    for i, effect in enumerate(data["effects"]):
+        check_rule("effects", i, effect, "rule id")
     # A gap names choices and a dimension like a rule does, and must not share a rule's name:
     # explain and the pages name both by id.
     for i, gap in enumerate(data.get("gaps", ())):
-        checks = [(("option",), gap["option"], options, "taxonomy option"),
-                  (("dimension",), gap["dimension"], dims, "trade-off dimension")]
-        for key in ("with", "with_any", "without"):
-            checks += [((key, j), value, options, "taxonomy option")
-                       for j, value in enumerate(gap.get(key, ()))]
-        for where, value, allowed, what in checks:
-            if value not in allowed:
-                line, column = loaded.locate(("gaps", i, *where))
-                out.append(Finding(shown, line, column, "C002", dotted(("gaps", i, *where)),
-                                   f"unknown {what} {value!r}", expect(value, allowed)))
-        if gap["id"] in rule_ids:
-            line, column = loaded.locate(("gaps", i, "id"))
-            out.append(Finding(shown, line, column, "C002", f"gaps[{i}].id",
-                               f"rule or gap id {gap['id']!r} appears twice", "unique ids"))
-        rule_ids.add(gap["id"])
+        check_rule("gaps", i, gap, "rule or gap id")
     return out
 
 
