@@ -1,5 +1,6 @@
 """`alignscape build`: generate build/docs from the catalog, `mkdocs build --strict`, then the
-entry pages stamped into the shell mkdocs rendered (site/stamping.py)."""
+entry pages stamped into the shell mkdocs rendered (site/stamping.py); for a large catalog
+they are rendered by forked workers while the generator and mkdocs run."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from alignscape.site.context import GenerateReport
 from alignscape.site.errors import SiteError
 from alignscape.site.generate import SiteGenerator
 from alignscape.site.paths import SitePaths
-from alignscape.site.stamping import finish_build
+from alignscape.site.stamping import EntryPages, finish_build
 
 
 @dataclass
@@ -76,17 +77,27 @@ def build_site(catalog: Catalog, paths: SitePaths,
     rendered (site/stamping.py). Without mkdocs, build/docs gets the entry pages as Markdown
     instead, so that another engine (Zensical) can build the whole site from it."""
     generator = SiteGenerator(catalog, paths, progress, site_url, entry_markdown=not mkdocs)
-    generated = generator.generate()
-    progress(f"generated {generated.pages} pages and {generated.data_files} data files "
-             f"in {generated.seconds:.1f} s into {paths.docs}")
     if not mkdocs:
+        generated = generator.generate()
+        _generated(progress, generated, paths)
         return BuildReport(generated, 0.0, [])
-    progress("running mkdocs build --strict")
-    seconds, warnings = run_mkdocs(paths, progress)
-    progress(f"stamping {len(catalog)} entry pages")
-    stamped = finish_build(generator.context, paths.out, paths.site)
+    # The entry pages need only the context: they are rendered while the rest is generated
+    # and mkdocs runs (site/stamping.py).
+    with EntryPages(generator.context).start() as entry_pages:
+        generated = generator.generate()
+        _generated(progress, generated, paths)
+        progress("running mkdocs build --strict")
+        seconds, warnings = run_mkdocs(paths, progress)
+        progress(f"stamping {len(catalog)} entry pages")
+        stamped = finish_build(entry_pages, paths.out, paths.site)
     generated.pages += len(stamped.pages) - 1  # the entry pages in place of their shell
     return BuildReport(generated, seconds, warnings, stamped.seconds)
+
+
+def _generated(progress: Callable[[str], None], generated: GenerateReport,
+               paths: SitePaths) -> None:
+    progress(f"generated {generated.pages} pages and {generated.data_files} data files "
+             f"in {generated.seconds:.1f} s into {paths.docs}")
 
 
 __all__ = ["BuildReport", "SiteError", "SitePaths", "build_site", "generate", "run_mkdocs"]

@@ -54,37 +54,53 @@ def stamp_entries(ctx: PageContext, site: Path, page_shell: shell.Shell,
     atomic = ids is not None if atomic is None else atomic
     started = time.perf_counter()
     done = Stamped()
-    folder = site / "entries"
-    folder.mkdir(parents=True, exist_ok=True)
-    for entry, body, headings in render_entries(ctx, ids, progress=not atomic and ids is None):
-        name = f"{entry.id}.html"
-        page = page_shell.stamp(title=entry.label, description=description(entry),
-                                file=name, first=headings.first, toc=headings.toc,
-                                body=body)
-        target = folder / name
-        if not atomic:
-            target.write_text(page, encoding="utf-8")
-        else:  # a served site: never show a half-written page
-            part = target.with_name(name + ".part")
-            part.write_text(page, encoding="utf-8")
-            os.replace(part, target)
-        relative = f"entries/{name}"
-        done.pages.append(relative)
-        done.records[relative] = [search_index.entry_record(entry, search_tags(entry))]
+    (site / "entries").mkdir(parents=True, exist_ok=True)
+    for page in _rendered(ctx, ids, progress=not atomic and ids is None):
+        _write(ctx, site, page_shell, page, atomic, done)
     done.seconds = time.perf_counter() - started
     return done
 
 
-# Entry pages are independent of one another: a large catalog is stamped by one forked worker
-# per core (each inherits the built context; only the search records come back). Below this
-# many entries the fork costs more than it saves.
+# (entry id, title, description, first heading's anchor, table of contents, content HTML):
+# an entry page but for the shell it is stamped into.
+RenderedPage = tuple[str, str, str, str | None, list, str]
+
+
+def _rendered(ctx: PageContext, ids, progress: bool):
+    for entry, body, headings in render_entries(ctx, ids, progress=progress):
+        yield (entry.id, entry.label, description(entry), headings.first, headings.toc, body)
+
+
+def _write(ctx: PageContext, site: Path, page_shell: shell.Shell, page: RenderedPage,
+           atomic: bool, done: Stamped) -> None:
+    entry_id, title, text, first, toc, body = page
+    name = f"{entry_id}.html"
+    html = page_shell.stamp(title=title, description=text, file=name, first=first, toc=toc,
+                            body=body)
+    target = site / "entries" / name
+    if not atomic:
+        target.write_text(html, encoding="utf-8")
+    else:  # a served site: never show a half-written page
+        part = target.with_name(name + ".part")
+        part.write_text(html, encoding="utf-8")
+        os.replace(part, target)
+    relative = f"entries/{name}"
+    done.pages.append(relative)
+    entry = ctx.catalog.entries[entry_id]
+    done.records[relative] = [search_index.entry_record(entry, search_tags(entry))]
+
+
+# Entry pages are independent of one another and of the other pages: for a large catalog,
+# forked workers (one per core, each inheriting the built context) render them from the
+# moment the context exists, while the generator and then mkdocs run, and this process stamps
+# each into the shell once mkdocs has rendered it. Below this many entries the fork costs
+# more than it saves.
 PARALLEL_FROM = 1000
-_WORKER: list = []  # (ctx, site, shell) of the build being stamped, for forked workers
+_WORKER: list = []  # the PageContext of the build being rendered, for forked workers
 
 
-def _stamp_chunk(ids: list[str]) -> dict[str, list[dict]]:
-    ctx, site, page_shell = _WORKER[0]
-    return stamp_entries(ctx, site, page_shell, ids, atomic=False).records
+def _render_chunk(ids: list[str]) -> list[RenderedPage]:
+    return list(_rendered(_WORKER[0], ids, progress=False))
 
 
 def _workers() -> int:
@@ -95,45 +111,76 @@ def _workers() -> int:
     return max(1, min(cores, 8))
 
 
-def stamp_in_parallel(ctx: PageContext, site: Path, page_shell: shell.Shell) -> Stamped:
-    """stamp_entries over every entry, split across forked workers when that pays."""
-    import multiprocessing
+class EntryPages:
+    """Every entry page of one build: `start()` as soon as the context is built sets forked
+    workers rendering them (when that pays), `stamp()` after mkdocs writes them into its shell;
+    a context manager, so that a failed build leaves no worker behind."""
 
-    ids = sorted(ctx.catalog.entries)
-    workers = _workers()
-    if (workers < 2 or len(ids) < PARALLEL_FROM
-            or "fork" not in multiprocessing.get_all_start_methods()):
-        return stamp_entries(ctx, site, page_shell)
-    started = time.perf_counter()
-    (site / "entries").mkdir(parents=True, exist_ok=True)
-    prepare_entry_pages(ctx)
-    size = -(-len(ids) // (workers * 4))  # a few chunks per worker evens out their pace
-    chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
-    _WORKER[:] = [(ctx, site, page_shell)]
-    done = Stamped()
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for n, records in enumerate(pool.imap(_stamp_chunk, chunks), 1):
-                done.records.update(records)
-                ctx.progress(f"  entry pages: {min(n * size, len(ids))}/{len(ids)} "
-                             f"({workers} workers)")
-    finally:
+    def __init__(self, ctx: PageContext):
+        self.ctx = ctx
+        self._pool = None
+        self._chunks: list[list[str]] = []
+        self._results = None
+
+    def start(self) -> EntryPages:
+        import multiprocessing
+
+        ids = sorted(self.ctx.catalog.entries)
+        workers = _workers()
+        if (workers < 2 or len(ids) < PARALLEL_FROM
+                or "fork" not in multiprocessing.get_all_start_methods()):
+            return self
+        # What every page shares is made once, before the fork, so no worker makes it again.
+        prepare_entry_pages(self.ctx)
+        size = -(-len(ids) // (workers * 4))  # a few chunks per worker evens out their pace
+        self._chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+        _WORKER[:] = [self.ctx]
+        self._pool = multiprocessing.get_context("fork").Pool(workers)
+        self._results = self._pool.imap(_render_chunk, self._chunks)
+        return self
+
+    def stamp(self, site: Path, page_shell: shell.Shell) -> Stamped:
+        if self._results is None:
+            return stamp_entries(self.ctx, site, page_shell)
+        started = time.perf_counter()
+        (site / "entries").mkdir(parents=True, exist_ok=True)
+        done = Stamped()
+        total, written = sum(map(len, self._chunks)), 0
+        for pages in self._results:
+            for page in pages:
+                _write(self.ctx, site, page_shell, page, False, done)
+            written += len(pages)
+            self.ctx.progress(f"  entry pages: {written}/{total} "
+                              f"({self._pool._processes} workers)")
+        self.close()
+        done.seconds = time.perf_counter() - started
+        return done
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = self._results = None
         _WORKER.clear()
-    done.pages = [f"entries/{i}.html" for i in ids]
-    done.seconds = time.perf_counter() - started
-    return done
+
+    def __enter__(self) -> EntryPages:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
-def finish_build(ctx: PageContext, out: Path, site: Path) -> Stamped:
+def finish_build(pages: EntryPages, out: Path, site: Path) -> Stamped:
     """After `mkdocs build` into `site`: keep the shell, stamp every entry page, add them to
     the search index and the sitemap."""
+    ctx = pages.ctx
     rendered = site / "entries" / f"{shell.NAME}.html"
     if not rendered.is_file():
         raise SiteError(f"{rendered}: mkdocs did not render the entry page shell")
     keep = kept_shell(out)
     os.replace(rendered, keep)
     page_shell = load_shell(out)
-    done = stamp_in_parallel(ctx, site, page_shell)
+    done = pages.stamp(site, page_shell)
     if (site / search_index.INDEX).is_file():
         index = search_index.read(site)
         index["docs"] = search_index.patched(index["docs"], done.records)
