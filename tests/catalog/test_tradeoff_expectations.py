@@ -108,7 +108,12 @@ EXPECTED = [
     ("gkd", "self_preference_bias", "high", "the student is rewarded for matching the teacher's own distribution on its samples", "agarwal2023gkd"),
     ("minillm", "self_preference_bias", "high", "reverse KL to the teacher on the student's own samples", "gu2023minillm"),
     ("openthoughts", "annotation_cost", "low", "QwQ-32B writes every answer and no one judges them", "guha2025openthoughts"),
+    ("epicprm", "annotation_cost", "low", "step labels come from checking rolled-out final answers against the ground truth", "sun2025epicprm"),
+    ("versaprm", "position_bias", "low", "the labeller reads one chain of thought at a time and marks its first bad step", "zeng2025versaprm"),
+    ("wildchat", "self_preference_bias", "low", "the Moderation API and Detoxify flag text and write none of their own", "zhao2024wildchat"),
+    ("big_math", "distribution_match", "set_by_data", "a question set: the responses are whatever the RL-trained policy samples", "albalak2025bigmath"),
     # Unknown on purpose: the recorded gap says why no rule can set it.
+    ("wildchat", "label_noise", "unknown", "no cited work gives the error rates of the moderation flags as a data filter", "zhao2024wildchat"),
     ("spin", "length_bias", "unknown", "whether the human reference is longer than the model's sample is not measured", "chen2024spin"),
     ("gkd", "length_bias", "unknown", "a divergence to the teacher rewards the teacher's length, not length itself", "gu2023minillm"),
 ]
