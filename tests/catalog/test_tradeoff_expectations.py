@@ -113,6 +113,7 @@ EXPECTED = [
     ("wildchat", "self_preference_bias", "low", "the Moderation API and Detoxify flag text and write none of their own", "zhao2024wildchat"),
     ("big_math", "distribution_match", "set_by_data", "a question set: the responses are whatever the RL-trained policy samples", "albalak2025bigmath"),
     ("verbalized_sampling", "response_diversity", "high", "1.6-2.1x the diversity of direct prompting in creative writing", "zhang2025verbalized"),
+    ("healthbench", "response_diversity", "set_by_data", "the graded responses are written by whichever model is evaluated", "arora2025healthbench"),
     # Unknown on purpose: the recorded gap says why no rule can set it.
     ("wildchat", "label_noise", "unknown", "no cited work gives the error rates of the moderation flags as a data filter", "zhao2024wildchat"),
     ("spin", "length_bias", "unknown", "whether the human reference is longer than the model's sample is not measured", "chen2024spin"),
