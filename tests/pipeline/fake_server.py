@@ -54,6 +54,10 @@ def reply(messages: list[dict], seed=None, temperature=0.0, vary=False) -> str:
         return "Describe the text."
     if "Rewrite the following response so that it contains one subtle" in text:
         return text.rsplit("\n\n", 1)[-1] + " (subtly wrong)"
+    if "Answer carelessly" in messages[0]["content"]:
+        # Told to answer carelessly (contrastive_prompting's negative prompt), it does, as a
+        # real model would: shorter than any other answer, so worse to the judge.
+        return "Whatever. The answer is 7."
     words = 5 + _h(f"{text}|{seed}|{temperature}") % 30
     answer = _h(text) % 3 + 3
     if vary and seed is not None and temperature:

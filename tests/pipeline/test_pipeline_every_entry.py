@@ -18,7 +18,7 @@ from scripted_backends import WithLogProbs
 from alignscape.pipeline.backends.heuristic import HeuristicScorer
 from alignscape.pipeline.backends.openai_http import OpenAIBackend
 from alignscape.pipeline.entry_recipe import from_entry
-from alignscape.pipeline.lint import GENERATED, READS_VERDICT
+from alignscape.pipeline.lint import GENERATED, READS_VERDICT, VERIFIES
 from alignscape.pipeline.recipe import RecipeError
 from alignscape.pipeline.runner import RunOptions, run
 from alignscape.runtime import Context
@@ -67,15 +67,18 @@ PROMPTS = [
 ]
 SEEDS = [p["prompt_id"] for p in PROMPTS]
 # Human annotations of sampled candidates, as an annotation tool exports them: by candidate
-# id, a comparison, ratings, a critique and a correction. m2's pair is rated nearly equal (an
-# uncertain prompt), m1's far apart; m4's ratings disagree with the rater's head-to-head verdict
-# (it prefers c0 but rates c1 higher), as ratings and comparisons of one rater often do.
+# id, a comparison, ratings, gold step labels (the loopback model answers in one line, one
+# step), a critique and a correction. m2's pair is rated nearly equal (an uncertain prompt),
+# m1's far apart; m4's ratings disagree with the rater's head-to-head verdict (it prefers c0
+# but rates c1 higher), as ratings and comparisons of one rater often do.
 ANNOTATIONS = [row for pid, (hi, lo), answer in (("m1", (5, 1), 4), ("m2", (4, 3.6), 5),
                                                  ("m3", (4, 2), 5), ("m4", (2, 3), None))
                for row in ({"prompt_id": pid, "a": "c0", "b": "c1", "preference": 1},
                            {"prompt_id": pid, "response": "c0", "score": hi,
+                            "step_labels": [True],
                             "critique": "Correct, but the steps could be spelled out."},
                            {"prompt_id": pid, "response": "c1", "score": lo,
+                            "step_labels": [False],
                             "correction": "Corrected step by step." +
                             (f" The answer is {answer}." if answer else "")})]
 
@@ -95,9 +98,6 @@ PARAMS = [pytest.param(e, marks=() if e in SAMPLE else pytest.mark.slow) for e i
 ANSWER_CHECKS = {"evaluation.evaluators.rule_verifier", "evaluation.evaluators.execution_verifier",
                  "evaluation.evaluators.consensus_pseudo_label",
                  "evaluation.evaluators.construction_implied"}
-VERIFIERS = {"evaluation.evaluators.rule_verifier", "evaluation.evaluators.execution_verifier",
-             "evaluation.evaluators.model_verifier",
-             "evaluation.evaluators.consensus_pseudo_label"}
 # Data-dependent selections that these four prompts do not satisfy (each checked by hand in
 # records.jsonl; not provably impossible, so not the lint's).
 NOT_ON_THESE_PROMPTS = {
@@ -121,13 +121,9 @@ def unsuppliable(recipe) -> str | None:
     generated = bool(sources) and all(r in GENERATED for r in sources)
     evaluators = {r for r in runs if r.startswith("evaluation.evaluators.")}
     verdict_readers = [i for i, r in enumerate(runs) if r in READS_VERDICT]
-    if generated and verdict_readers and evaluators & VERIFIERS <= {
-            "evaluation.evaluators.execution_verifier"} and evaluators & VERIFIERS:
+    if generated and verdict_readers and evaluators & VERIFIES <= {
+            "evaluation.evaluators.execution_verifier"} and evaluators & VERIFIES:
         return "keeps only generated code that passes unit tests; the loopback model writes prose"
-    if generated and verdict_readers and not any(
-            r in VERIFIERS for r in runs[:verdict_readers[0]]):
-        return ("recipe defect: a correctness verdict is read but no stage before it verifies "
-                "generated candidates")
     return NOT_ON_THESE_PROMPTS.get(recipe.entry)
 
 
@@ -139,7 +135,7 @@ def prepare(recipe, annotations: Path) -> None:
     # Judged by final answers alone, two samples agree on a third of the prompts; four give
     # a prompt a right and a wrong one more often (fake_server's vary_answers).
     by_answer = {s.runs for s in recipe.stages
-                 if s.runs.startswith("evaluation.evaluators.")} <= ANSWER_CHECKS | VERIFIERS
+                 if s.runs.startswith("evaluation.evaluators.")} <= ANSWER_CHECKS | VERIFIES
     for stage in recipe.stages:
         if stage.runs.endswith(".human"):
             stage.config["path"] = str(annotations)

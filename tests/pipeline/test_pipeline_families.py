@@ -188,6 +188,21 @@ CASES = [
     ("evaluation.evaluators.rule_verifier", {}, [rec("The answer is 4.", "The answer is 5.",
                                                      reference="4")], None,
      lambda o: [c["verified"] for c in o[0]["candidates"]], [True, False]),
+    # check judgement: the c0-c1 verdict picks the constructed better one (both judged
+    # right; c1-c2 has no known order); c2's step verdicts match its gold labels; c3 has
+    # nothing to check. Then a tie and an unparsed step verdict count as wrong.
+    ("evaluation.evaluators.rule_verifier", {"check": "judgement"},
+     [rec(("w", {"scores": {"construction": 1.0}}), ("l", {"scores": {"construction": -1.0}}),
+          ("s", {"step_labels": [True, False], "gold_step_labels": [True, False]}), "x",
+          comparisons=[{"a": "c0", "b": "c1", "winner": "a"},
+                       {"a": "c1", "b": "c2", "winner": "b"}])], None,
+     lambda o: [(c["verified"], c.get("score")) for c in o[0]["candidates"]],
+     [(True, None), (True, None), (True, None), (None, None)]),
+    ("evaluation.evaluators.rule_verifier", {"check": "judgement"},
+     [rec(("w", {"scores": {"construction": 1.0}}), ("l", {"scores": {"construction": -1.0}}),
+          ("s", {"step_labels": [True, None], "gold_step_labels": [True, False]}),
+          comparisons=[{"a": "c0", "b": "c1", "winner": "tie"}])], None,
+     lambda o: [c["verified"] for c in o[0]["candidates"]], [False, False, False]),
     ("evaluation.evaluators.execution_verifier", {"timeout": 5},
      [rec("```python\ndef f():\n    return 1\n```", "def f():\n    return 2",
           tests="assert f() == 1")], None,
@@ -216,6 +231,13 @@ CASES = [
                 [e["error"] for e in o[0]["errors"]]),
      ("a", 2.0, "Too short.", [("correction", "c1", "y, fixed")],
       ["annotations[3]: score must be a number", "annotations[4]: expected an object"])),
+    # Gold step labels are kept apart from the step judge's own.
+    ("evaluation.evaluators.human", {},
+     [rec("x", annotations=[{"response": "c0", "step_labels": [True, False]},
+                            {"response": "c0", "step_labels": [1]}])], None,
+     lambda o: (o[0]["candidates"][0]["gold_step_labels"], "step_labels" in o[0]["candidates"][0],
+                [e["error"] for e in o[0]["errors"]]),
+     ([True, False], False, ["annotations[1]: step_labels must be a list of true/false"])),
     # model judges (scripted): the judge prefers the shorter response, rates by "good"
     ("evaluation.evaluators.llm_judge", {"protocols": ["pointwise_rating"]},
      [rec("good good", "bad")], None,

@@ -109,6 +109,21 @@ def test_ranking_unscored_generated_candidates_is_refused():
                             "instantiation.formats.pairwise")) == []
 
 
+def test_reading_a_verdict_that_nothing_set_is_refused():
+    got = problems(_stages("synthesis.sources.policy_sampling",
+                           "evaluation.evaluators.llm_judge",
+                           "instantiation.filtering.correctness_filter",
+                           "instantiation.formats.demonstration"))
+    assert [st.use for st, _ in got] == ["instantiation.filtering.correctness_filter"]
+    assert "no stage before it verifies them" in got[0][1]
+    # A verifier before it, or candidates from the input (they may carry verdicts): accepted.
+    for first, verifier in (("synthesis.sources.policy_sampling",
+                             "evaluation.evaluators.rule_verifier"),
+                            ("synthesis.sources.human_written", "evaluation.evaluators.llm_judge")):
+        assert problems(_stages(first, verifier, "instantiation.filtering.correctness_filter",
+                                "instantiation.formats.demonstration")) == []
+
+
 def test_choosing_a_reference_that_nothing_adds_is_refused():
     got = problems(_stages("synthesis.sources.policy_sampling",
                            "instantiation.pairing.reference_vs_generated",
@@ -195,6 +210,11 @@ def test_entry_orders_that_never_yield_are_refused_at_the_entry_line(catalog, tm
               evaluation="    evaluators: [construction_implied]",
               run="run:\n  skip: {human_written: no references in this data}\n"),
          "instantiation", "reference_vs_generated chooses the reference answer"),
+        # a correctness verdict read off generated text that no stage verifies: the judge
+        # runs, but no label is known to hold its verdicts against
+        (dict(sources="policy_sampling", formats="pairwise", pairing="correct_vs_incorrect",
+              evaluation="    evaluators: [llm_judge]"),
+         "instantiation", "correct_vs_incorrect reads a correctness verdict"),
         # perturbation with nothing to perturb
         (dict(sources="perturbation", formats="pairwise", pairing="original_vs_perturbed",
               evaluation="    evaluators: [construction_implied]",
@@ -217,6 +237,10 @@ def test_entry_defaults_for_open_stages_pass_the_lint(catalog, tmp_path):
          "evaluation.evaluators.reward_model", "scored by the 'reward' role"),
         (dict(sources="policy_sampling", formats="pairwise", pairing="correct_vs_incorrect"),
          "evaluation.evaluators.rule_verifier", "checked against the record's reference"),
+        # Judge training: the judge's verdicts are held against the construction's order.
+        (dict(sources="contrastive_prompting", formats="pairwise", pairing="correct_vs_incorrect",
+              evaluation="    evaluators: [construction_implied, llm_judge]"),
+         "evaluation.evaluators.rule_verifier", "checked against the known label"),
         (dict(sources="human_written", formats="pairwise", pairing="given_pairs"),
          "evaluation.evaluators.human", "come from the input with their verdicts"),
         (dict(sources="policy_sampling", formats="pairwise", pairing="given_pairs",

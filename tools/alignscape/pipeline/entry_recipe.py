@@ -123,6 +123,7 @@ class _Builder:
         self._reference_to_choose()
         if not na["evaluation"]:
             self._fill_open_evaluation()
+            self._verify_judgements()
             self._comparisons_for_given_pairs()
         self._fit_for_pairs(judge_config, run.get("config") or {})
         stages = self._stages(run.get("config") or {})
@@ -282,6 +283,31 @@ class _Builder:
             self._insert_before_judged("evaluation.evaluators.reward_model", {},
                                        f"{why}: generated candidates are scored by "
                                        "the 'reward' role (reward_model; --role reward=SPEC)")
+
+    def _verify_judgements(self) -> None:
+        """Judge training (Self-Taught Evaluator, ThinkPRM): a stage reads a correctness
+        verdict, every candidate is generated and no stage verifies them, but a model judge
+        judges them and a label is known (the construction-implied order, or gold step labels
+        that ``human`` imports). What such a method keeps are the judgements that match the
+        label, so the judges' verdicts are checked against it (``rule_verifier``, ``check:
+        judgement``) and the correctness rules then keep the candidates judged right. Without
+        a judge or a label the lint refuses the recipe instead. Written into the notes."""
+        from alignscape.pipeline.lint import IMPORT, READS_VERDICT, VERIFIES, only_generated
+
+        runs = self._runs()
+        if not any(u in READS_VERDICT for u in runs) or any(u in VERIFIES for u in runs) \
+                or not only_generated(runs):
+            return
+        judged = any(self.attr("evaluation.evaluators", u.rsplit(".", 1)[1], "model_judge")
+                     for u in runs if u.startswith("evaluation.evaluators."))
+        labels = {"evaluation.evaluators.construction_implied", IMPORT} & set(runs)
+        if judged and labels:
+            self._insert_before_judged(
+                "evaluation.evaluators.rule_verifier", {"check": "judgement"},
+                "a correctness verdict is read and every candidate is generated: the model "
+                "judges' verdicts are checked against the known label (rule_verifier, check: "
+                "judgement; from " + ", ".join(sorted(u.rsplit(".", 1)[1] for u in labels)) +
+                "), so what is kept is the candidates whose judgement is right")
 
     def _comparisons_for_given_pairs(self) -> None:
         """``given_pairs`` with no stage that compares candidates pairs the comparisons the

@@ -20,6 +20,11 @@ refuses the stage only when that is provably not enough, whatever the input:
   written by a model in this recipe and no evaluation stage before it scores them: generated
   text carries no score. Candidates read from the input may carry their own, so those are
   never refused.
+* **Verdicts.** A rule that reads a correctness verdict (correctness_filter,
+  correct_vs_incorrect) is refused when every candidate was written by a model in this recipe
+  and no verifying stage before it sets one (rule_verifier, execution_verifier,
+  model_verifier, consensus_pseudo_label): generated text carries no verdict, so the filter
+  would exclude every candidate and the pairing would make no pair.
 * **A reference.** ``reference_vs_generated`` chooses the reference answer: it is refused
   when no stage before it adds one (``human_written`` is the only source that does).
 * **Pairs.** A pairwise format with no stage before it that makes pairs.
@@ -56,6 +61,10 @@ RANKS_BY_SCORE = {
 # Stages that read a correctness verdict (``verified``).
 READS_VERDICT = {"instantiation.filtering.correctness_filter",
                  "instantiation.pairing.correct_vs_incorrect"}
+# Stages that set a correctness verdict on the candidates (what READS_VERDICT reads).
+VERIFIES = {"evaluation.evaluators.rule_verifier", "evaluation.evaluators.execution_verifier",
+            "evaluation.evaluators.model_verifier",
+            "evaluation.evaluators.consensus_pseudo_label"}
 # Pairing rules that pair by how candidates were made, not by a judgement.
 BY_CONSTRUCTION = {"instantiation.pairing.reference_vs_generated",
                    "instantiation.pairing.revised_vs_original",
@@ -105,7 +114,7 @@ def problems(stages) -> list[tuple[object, str]]:
     bound: int | None = 0     # None: unknown (depends on the input)
     limit = "no stage adds candidates"
     plan: int | None = None
-    makes_pairs = compared = scored = False
+    makes_pairs = compared = scored = verified = False
     runs_so_far: list[str] = []
     for st in stages:
         runs, s = st.runs, settings_of(st)
@@ -158,6 +167,11 @@ def problems(stages) -> list[tuple[object, str]]:
                 out.append((st, f"{runs.rsplit('.', 1)[1]} ranks candidates by score, but "
                                 "every candidate is written by a model in this recipe and no "
                                 "evaluation stage before it scores them"))
+            elif runs in READS_VERDICT and not verified and only_generated(runs_so_far):
+                out.append((st, f"{runs.rsplit('.', 1)[1]} reads a correctness verdict, but "
+                                "every candidate is written by a model in this recipe and no "
+                                "stage before it verifies them (a verifier: "
+                                f"{', '.join(sorted(v.rsplit('.', 1)[1] for v in VERIFIES))})"))
         if runs.startswith("instantiation.pairing.") or runs.startswith(
                 "synthesis.selection.margin_based"):
             makes_pairs = True
@@ -165,5 +179,6 @@ def problems(stages) -> list[tuple[object, str]]:
             out.append((st, "pairwise rows need pairs, but no pairing stage runs before it"))
         compared = compared or compares(st)
         scored = scored or scores(st)
+        verified = verified or runs in VERIFIES
         runs_so_far.append(runs)
     return out

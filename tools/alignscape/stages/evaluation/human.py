@@ -9,7 +9,10 @@ Each file line names a prompt (``prompt_id``) and either
 * a rating: ``response`` (id, model or text) with ``score`` (number) and optional ``aspect``;
   and/or, for that response, a ``critique`` (natural-language feedback, kept on the
   candidate) or a ``correction`` (the annotator's rewrite: a new candidate of origin
-  ``correction`` whose ``parent`` is the response, as revised_vs_original pairs them).
+  ``correction`` whose ``parent`` is the response, as revised_vs_original pairs them); or
+* gold step labels: ``response`` with ``step_labels``, one true/false per reasoning step
+  (PRM800K-style process labels), kept as the candidate's ``gold_step_labels`` so that
+  ``rule_verifier`` (``check: judgement``) can hold a judge's step verdicts against them.
 Lines that match no candidate are counted in ``record['errors']``, never silently skipped."""
 
 from __future__ import annotations
@@ -71,6 +74,11 @@ def _number(value) -> bool:
 def _malformed(row) -> str | None:
     if not isinstance(row, dict):
         return "expected an object"
+    # Checked first: a row may carry step labels beside a rating or a critique.
+    labels = row.get("step_labels")
+    if labels is not None and not (isinstance(labels, list) and
+                                   all(isinstance(v, bool) for v in labels)):
+        return "step_labels must be a list of true/false"
     if "score" in row:
         return None if _number(row["score"]) else "score must be a number"
     for key in ("critique", "correction"):
@@ -79,8 +87,11 @@ def _malformed(row) -> str | None:
     if ("a" in row or "generator_1" in row) and ("b" in row or "generator_2" in row):
         pref = row.get("preference")
         return None if pref is None or _number(pref) else "preference must be 1, 2, 0 or null"
+    if labels is not None:
+        return None
     return ("neither a rating (response, score), a critique or correction (response, "
-            "critique or correction) nor a comparison (a, b, preference)")
+            "critique or correction), step labels (response, step_labels) nor a comparison "
+            "(a, b, preference)")
 
 
 def inline(record: dict) -> list[dict]:
@@ -130,6 +141,11 @@ def human(records, config, ctx):
                 cand["critique"] = row["critique"]
                 log(record, judge=judge, protocol="critique", candidate=cand["id"],
                     raw=row["critique"], parsed=True, imported=True)
+            if isinstance(row.get("step_labels"), list):
+                # Kept apart from ``step_labels``, which a step judge writes in place.
+                cand["gold_step_labels"] = list(row["step_labels"])
+                log(record, judge=judge, protocol="step_level", candidate=cand["id"],
+                    raw=None, parsed=row["step_labels"], imported=True)
             if isinstance(row.get("correction"), str):
                 text = row["correction"]
                 add_candidate(record, text, "correction", parent=cand["id"], model=judge,
