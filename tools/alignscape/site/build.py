@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from alignscape.model import Catalog
 from alignscape.site.context import GenerateReport
 from alignscape.site.errors import SiteError
+from alignscape.site.fills import fill_site
 from alignscape.site.generate import SiteGenerator
 from alignscape.site.paths import SitePaths
 from alignscape.site.stamping import EntryPages, finish_build
@@ -90,6 +91,7 @@ def build_site(catalog: Catalog, paths: SitePaths,
         seconds, warnings = run_mkdocs(paths, progress)
         progress(f"stamping {len(catalog)} entry pages")
         stamped = finish_build(entry_pages, paths.out, paths.site)
+        fill_site(paths.site, generator.context.deferred)
     generated.pages += len(stamped.pages) - 1  # the entry pages in place of their shell
     return BuildReport(generated, seconds, warnings, stamped.seconds)
 

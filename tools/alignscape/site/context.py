@@ -3,13 +3,16 @@ template environment, and the means to write a page into build/docs."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import jinja2
+from markupsafe import Markup
 
 from alignscape.model import Catalog, Entry
+from alignscape.site import fills, search
 from alignscape.site.links import Links
 from alignscape.site.paths import SitePaths
 from alignscape.site.templating import environment
@@ -43,6 +46,8 @@ class PageContext:
         self.repo_url = repo_url
         self.progress = progress
         self.report = GenerateReport()
+        # page -> {block name: HTML} of the blocks its template deferred (site/fills.py)
+        self.deferred: dict[str, dict[str, str]] = {}
         self.links = Links(catalog, repo_url)
         self.env: jinja2.Environment = environment(
             taxonomy=catalog.taxonomy, tradeoffs=catalog.tradeoffs,
@@ -81,4 +86,17 @@ class PageContext:
         """A template rendered into build/docs/<relative>; `base` leads back to the site's
         root from there."""
         context.setdefault("base", "../" * relative.count("/"))
+        context["deferred"] = functools.partial(self._defer, relative)
         self.write(relative, self.env.get_template(template).render(**context))
+
+    def _defer(self, relative: str, name: str, caller) -> Markup:
+        """`{% call deferred(name) %}block{% endcall %}` in a page template: the block is
+        filled into the HTML mkdocs renders (site/fills.py), or stays inline without mkdocs."""
+        block = str(caller())
+        if self.entry_markdown:
+            return Markup(block)
+        if not (search.weight_for(relative) or {}).get("exclude"):
+            raise ValueError(f"{relative}: only a page the search excludes may defer a block "
+                             "(the search indexes what mkdocs rendered)")
+        self.deferred.setdefault(relative, {})[name] = block
+        return fills.marker(name)

@@ -19,7 +19,9 @@ that differ, "profile" when a trade-off profile differs, "dates") and:
   rather than made by a pass over the catalog;
 * builds the changed Markdown pages with mkdocs (the same Page, plugins, theme and strict link
   checks as `mkdocs build`; the theme's compiled templates kept from the last update) into a
-  scratch folder and moves each file into the served site;
+  scratch folder and moves each file into the served site; the large blocks a page defers
+  (site/fills.py: the list of every entry, the lineage table) are filled in, or refilled in
+  the served page when its Markdown did not change, without mkdocs;
 * patches the search index with the records of every page it rewrote (the theme's search
   plugin's own for the mkdocs pages). The sitemap lists the same pages as before (the ids did
   not change).
@@ -45,7 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from alignscape.model import Catalog, Entry
-from alignscape.site import pages, search, search_index
+from alignscape.site import fills, pages, search, search_index
 from alignscape.site.config import read_config
 from alignscape.site.context import PageContext
 from alignscape.site.errors import SiteError
@@ -63,6 +65,7 @@ class Update:
     regenerated: list[str] = field(default_factory=list)  # docs files whose content changed
     rendered: list[str] = field(default_factory=list)  # pages mkdocs rendered
     stamped: list[str] = field(default_factory=list)  # entry pages stamped (site-relative)
+    filled: list[str] = field(default_factory=list)  # pages whose deferred blocks were refilled
     entry_pages_rendered: int = 0  # entry pages put through the templates
     inputs: list[str] = field(default_factory=list)  # what the edit changed (changed_inputs)
     families: list[str] = field(default_factory=list)  # page families regenerated
@@ -70,6 +73,7 @@ class Update:
     entries_built: int | None = None  # Entry objects the reload made (the rest reused)
     search_pages: list[str] = field(default_factory=list)  # pages whose search records changed
     seconds: dict[str, float] = field(default_factory=dict)
+    family_seconds: dict[str, float] = field(default_factory=dict)  # of the families regenerated
     records: dict[str, list[dict]] = field(default_factory=dict)  # page -> its search records
 
 
@@ -205,8 +209,31 @@ class _Capture(PageContext):
         self.changed.append(relative)
 
 
+class _EntriesIndex:
+    """entries/index.md, the entry family's one page besides the entry pages, as a family."""
+
+    @staticmethod
+    def build(ctx: PageContext) -> None:
+        from alignscape.site.pages import entries as entry_pages
+
+        ordered = sorted(ctx.catalog, key=lambda e: e.label.lower())
+        ctx.render("entries/index.md", "entries_index.md.j2", entries=ordered,
+                   explorer_href=entry_pages.explorer_href)
+
+
+def _timed(ctx: PageContext, chosen: list) -> dict[str, float]:
+    seconds = {}
+    for label, family in chosen:
+        began = time.perf_counter()
+        family.build(ctx)
+        seconds[label] = time.perf_counter() - began
+    return seconds
+
+
 def regenerate(old: Catalog, new: Catalog, ids: list[str], paths: SitePaths, site: Path,
-               update: Update) -> None:
+               update: Update) -> dict[str, dict[str, str]]:
+    """Regenerate what the edit can change and stamp the affected entry pages; returns the
+    blocks the regenerated pages deferred (site/fills.py)."""
     from alignscape.site.pages import entries as entry_pages
 
     started = time.perf_counter()
@@ -217,15 +244,12 @@ def regenerate(old: Catalog, new: Catalog, ids: list[str], paths: SitePaths, sit
     ctx.changed = []
     changed = changed_inputs(old, new, ids)
     update.inputs = sorted(changed)
-    for label, family in pages.FAMILIES:
-        if family is not entry_pages and not skipped(family, changed):
-            family.build(ctx)
-            update.families.append(label)
+    chosen = [(label, family) for label, family in pages.FAMILIES
+              if family is not entry_pages and not skipped(family, changed)]
     if not ENTRIES_INDEX_FIELDS.isdisjoint(changed):
-        ordered = sorted(new, key=lambda e: e.label.lower())
-        ctx.render("entries/index.md", "entries_index.md.j2", entries=ordered,
-                   explorer_href=entry_pages.explorer_href)
-        update.families.append("entries index")
+        chosen.append(("entries index", _EntriesIndex))
+    update.family_seconds = _timed(ctx, chosen)
+    update.families = [label for label, _ in chosen]
     update.regenerated = ctx.changed
     update.seconds["generate"] = time.perf_counter() - started
     started = time.perf_counter()
@@ -235,6 +259,7 @@ def regenerate(old: Catalog, new: Catalog, ids: list[str], paths: SitePaths, sit
     update.stamped = stamped.pages
     update.records.update(stamped.records)
     update.seconds["stamp"] = time.perf_counter() - started
+    return ctx.deferred
 
 
 class _Count(logging.Handler):
@@ -247,12 +272,14 @@ class _Count(logging.Handler):
 
 
 def render_pages(paths: SitePaths, sources: list[str], site: Path,
-                 records: dict[str, list[dict]] | None = None) -> list[str]:
+                 records: dict[str, list[dict]] | None = None,
+                 deferred: dict[str, dict[str, str]] | None = None) -> list[str]:
     """Build the Markdown pages `sources` (relative to paths.docs) as `mkdocs build --strict`
     would, and copy the other changed files; each result replaces its file under `site`.
     Returns the src_uris mkdocs rendered; `records` receives each rendered page's search
-    records as the theme's search plugin made them ([] for a page it leaves out). Raises
-    SiteError on a warning (strict)."""
+    records as the theme's search plugin made them ([] for a page it leaves out); `deferred`
+    holds the blocks to fill into the rendered pages (site/fills.py). Raises SiteError on a
+    warning (strict)."""
     from mkdocs.commands.build import _build_page, _populate_page, get_navigation
     from mkdocs.config import load_config
     from mkdocs.structure.files import get_files, set_exclusions
@@ -305,6 +332,10 @@ def render_pages(paths: SitePaths, sources: list[str], site: Path,
             records.update(_search_records(config, chosen))
         for file in chosen:
             built = scratch / file.dest_uri
+            blocks = (deferred or {}).get(file.src_uri)
+            if blocks:
+                built.write_text(fills.filled(built.read_text(encoding="utf-8"), blocks,
+                                              str(built)), encoding="utf-8")
             target = site / file.dest_uri
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(built, target)
@@ -376,10 +407,15 @@ def update(old: Catalog, new: Catalog, paths: SitePaths, site: Path) -> Update |
     if not ids:
         return result
     memoize_profiles(new, old)
-    regenerate(old, new, ids, paths, site, result)
+    deferred = regenerate(old, new, ids, paths, site, result)
     started = time.perf_counter()
-    result.rendered = render_pages(paths, result.regenerated, site, result.records)
+    result.rendered = render_pages(paths, result.regenerated, site, result.records, deferred)
     result.seconds["mkdocs"] = time.perf_counter() - started
+    started = time.perf_counter()
+    # The blocks of pages whose Markdown did not change are filled into the served page.
+    result.filled = fills.fill_site(site, {page: blocks for page, blocks in deferred.items()
+                                           if page not in result.rendered})
+    result.seconds["fill"] = time.perf_counter() - started
     started = time.perf_counter()
     result.search_pages = patch_search_index(site, result.records)
     result.seconds["search"] = time.perf_counter() - started

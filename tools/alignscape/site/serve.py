@@ -11,6 +11,7 @@ parsed, every other Entry kept) and only what shows the changed entries is rebui
 from __future__ import annotations
 
 import functools
+import gc
 import shutil
 import threading
 import time
@@ -38,6 +39,15 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args) -> None:  # noqa: A002 - the base class's name
         pass
+
+
+def _settle_memory() -> None:
+    """After a full build the served catalog and its indexes are long-lived: moved out of the
+    garbage collector's view, so that a full collection in the middle of a live rebuild does
+    not walk them (about half a second at 10,000 entries). Dropped later, they are still freed
+    by reference counting."""
+    gc.collect()
+    gc.freeze()
 
 
 class SiteServer:
@@ -115,6 +125,7 @@ class SiteServer:
             shutil.rmtree(old, ignore_errors=True)
             self.builds += 1
             self.catalog = catalog
+            _settle_memory()
             self.progress(f"site rebuilt in {time.perf_counter() - started:.1f} s "
                           f"({len(catalog)} entries)")
             return True
