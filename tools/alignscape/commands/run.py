@@ -61,6 +61,10 @@ def register(sub) -> None:
                    help="batches processed at once, committed in input order (default: enough "
                    "for 4 x --concurrency prompts with an HTTP backend, 1 otherwise); memory "
                    "holds N x --batch-size prompts")
+    r.add_argument("--workers", type=int, metavar="N",
+                   help="processes computing batches when the recipe calls no backend "
+                   "(default: one per CPU; 1: in this process); each batch is still "
+                   "committed in input order, so the files are the same")
     r.add_argument("--limit", type=int, help="only the first N lines of the prompts file")
     r.add_argument("--max-line-bytes", type=int, metavar="N",
                    help="an input line longer than N bytes is an input error of its line, "
@@ -107,6 +111,7 @@ def check_flags(args) -> str | None:
              ("--max-line-bytes", args.max_line_bytes, lambda v: v is None or v >= 1,
               "at least 1"),
              ("--limit", args.limit, lambda v: v is None or v >= 1, "at least 1"),
+             ("--workers", args.workers, lambda v: v is None or v >= 1, "at least 1"),
              ("--concurrency", args.concurrency, lambda v: v >= 1, "at least 1"),
              ("--batches-in-flight", args.batches_in_flight, lambda v: v is None or v >= 1,
               "at least 1"),
@@ -120,6 +125,8 @@ def check_flags(args) -> str | None:
             return f"{flag} {value}: must be {expected}"
     if getattr(args, "ray_address", None) and not args.ray:
         return "--ray-address is only used with --ray"
+    if getattr(args, "workers", None) is not None and args.ray:
+        return "--workers is not used with --ray (Ray places the batches)"
     if args.max_line_bytes is not None and args.ray:
         return "--max-line-bytes is not used with --ray (its parts read lines of up to 64 MiB)"
     if args.base_url and not args.base_url.startswith(("http://", "https://")):
@@ -268,6 +275,7 @@ def run(args) -> int:
                     limit=args.limit, progress=not args.no_progress, restart=args.restart,
                     parquet=not args.no_parquet, retry_failures=args.retry_failures,
                     concurrency=args.concurrency, window=args.batches_in_flight,
+                    workers=args.workers,
                     **({"max_line_bytes": args.max_line_bytes} if args.max_line_bytes else {})))
     except (RunError, BackendError, RecipeError, ValueError) as exc:
         return _fail(str(exc))

@@ -125,11 +125,17 @@ class Checkpoint:
         lines, joined at the end, keeps thousands of fresh allocations alive, and touching
         that memory costs several times the encoding."""
         buf = bytearray()
-        n = encode_lines(rows, buf)
+        return self.append(name, buf, encode_lines(rows, buf))
+
+    def append(self, name: str, buf, n: int, crc: int | None = None) -> int:
+        """Append ``n`` lines already encoded in ``buf``; ``crc`` is its CRC when the
+        encoder took it (a worker process: forked.EncodedWrites)."""
         if not n:
             return 0
         self.handles[name].write(buf)
-        self._crc[name] = zlib.crc32(buf, self._crc.get(name, 0))
+        if crc is None or name in self._crc:  # a second write of the batch: CRC of both
+            crc = zlib.crc32(buf, self._crc.get(name, 0))
+        self._crc[name] = crc
         self._lines[name] = self._lines.get(name, 0) + n
         return n
 

@@ -36,12 +36,14 @@ def window_size(concurrency: int, batch_size: int, concurrent: bool) -> int:
 
 def run_ordered(batches: Iterable, work: Callable, commit: Callable, window: int,
                 on_abort: Callable[[], None] = lambda: None,
-                tick: Callable[[], None] = lambda: None, tick_seconds: float = 0.5) -> int:
+                tick: Callable[[], None] = lambda: None, tick_seconds: float = 0.5,
+                submit: Callable[[object], Future] | None = None) -> int:
     """``commit(batch, work(batch), last)`` for every batch, in order, with up to ``window``
     batches between being read and being committed; ``last`` is true for the final batch.
-    ``tick`` is called on the main thread every ``tick_seconds`` while it waits. Returns the
-    number of batches committed."""
-    if window <= 1:
+    ``tick`` is called on the main thread every ``tick_seconds`` while it waits. ``submit``
+    (batch -> Future), when given, computes the batches instead of ``work`` on threads
+    (forked.worker_pool's processes). Returns the number of batches committed."""
+    if window <= 1 and submit is None:
         done = 0
         previous = _MISSING
         for batch in batches:
@@ -55,15 +57,23 @@ def run_ordered(batches: Iterable, work: Callable, commit: Callable, window: int
         return done
     pending: deque[tuple[object, Future]] = deque()
     committed = 0
-    pool = ThreadPoolExecutor(max_workers=window, thread_name_prefix="alignscape-batch")
+    pool = ThreadPoolExecutor(max_workers=window, thread_name_prefix="alignscape-batch") \
+        if submit is None else None
+    sequence = 0
+
+    def start(batch) -> Future:
+        nonlocal sequence
+        if pool is None:
+            return submit(batch)
+        sequence += 1
+        return pool.submit(_in_turn, work, batch, sequence)
+
     source = iter(batches)
     ahead = [next(source, _MISSING)]  # one batch read ahead: is the oldest one the last?
-    sequence = 0
     try:
         while ahead[0] is not _MISSING or pending:
             while ahead[0] is not _MISSING and len(pending) < window:
-                sequence += 1
-                pending.append((ahead[0], pool.submit(_in_turn, work, ahead[0], sequence)))
+                pending.append((ahead[0], start(ahead[0])))
                 # Read the next one only when there is room for it, so that at most
                 # ``window`` batches are ever held (read ahead, running or waiting).
                 ahead[0] = next(source, _MISSING) if len(pending) < window else _AHEAD
@@ -82,7 +92,8 @@ def run_ordered(batches: Iterable, work: Callable, commit: Callable, window: int
     finally:
         for _, future in pending:
             future.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
     return committed
 
 
@@ -96,11 +107,15 @@ def _in_turn(work: Callable, batch, sequence: int):
 def _wait_for_oldest(pending: deque, tick, tick_seconds) -> None:
     """Until the oldest batch is done; raises at once when any batch failed."""
     while not pending[0][1].done():
-        done, _ = wait([f for _, f in pending], timeout=tick_seconds,
-                       return_when=FIRST_COMPLETED)
-        for future in done:
-            if future.exception() is not None:
+        # Only the batches still running are waited for: a later one already done would end
+        # every wait at once, a busy loop taking the CPU from the batches being computed.
+        running = []
+        for _, future in pending:
+            if not future.done():
+                running.append(future)
+            elif future.exception() is not None:
                 raise future.exception()  # a later batch failed: stop now, not in its turn
+        wait(running, timeout=tick_seconds, return_when=FIRST_COMPLETED)
         tick()
 
 

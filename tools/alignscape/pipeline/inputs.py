@@ -129,8 +129,11 @@ def scan(path: str | Path, max_bytes: int = MAX_LINE_BYTES) -> tuple[int, bool]:
 
 
 def read_prompts(path: str | Path, *, needs_prompt: bool = True,
-                 max_line_bytes: int = MAX_LINE_BYTES):
-    """Yield records (dicts with prompt_id, prompt, ...) or InputError, in file order."""
+                 max_line_bytes: int = MAX_LINE_BYTES, lines: bool = False):
+    """Yield records (dicts with prompt_id, prompt, ...) or InputError, in file order. With
+    ``lines``, each record comes as (record, its line number, the line's bytes): what
+    ``record_of`` turns back into the same record (a forked worker's input, cheaper to send
+    than the record)."""
     path = Path(path)
     seen: dict[str, int] = {}
     where = str(path)
@@ -160,7 +163,12 @@ def read_prompts(path: str | Path, *, needs_prompt: bool = True,
                              f"{seen[pid]} (ids must be unique for resuming to be exact)")
             continue
         seen[pid] = n
-        yield record
+        yield (record, n, raw) if lines else record
+
+
+def record_of(path: str, n: int, raw: bytes) -> dict:
+    """The record of line ``n`` that read_prompts yielded (and so checked) with ``lines``."""
+    return parse_row(loads(raw), path, n, reuse=True)
 
 
 ROLES = ("system", "user", "assistant", "tool")

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from alignscape.pipeline.checkpoint import Checkpoint
 from alignscape.pipeline.export import write_parquet
+from alignscape.pipeline.forked import portable
 from alignscape.pipeline.inputs import scan
 from alignscape.pipeline.manifest import RunError, format_files, prepare
 from alignscape.pipeline.ray_parts import Part, PartStore, Recorder, plan, replay
@@ -131,20 +132,10 @@ def run_part(records: list[dict], input_errors: list[dict], spec: dict) -> dict:
     for use, seen in counts.seen.items():
         failed = counts.failed[use] - failed0.get(use, 0)
         stages[use] = {"seen": seen - seen0.get(use, 0), "failed": failed,
-                       "first": _portable(counts.first.get(use)) if failed else None}
+                       "first": portable(counts.first.get(use)) if failed else None}
     return {"calls": recorder.calls, "stages": stages,
             "requests": [after[i] - before[i] for i in range(3)],
             "request_errors": dict(after[3] - before[3])}
-
-
-def _portable(exc):
-    """The exception itself when it survives pickling, else a RuntimeError saying what it
-    was (only its type name and message are ever shown)."""
-    try:
-        pickle.loads(pickle.dumps(exc))
-        return exc
-    except Exception:  # noqa: BLE001 - any unpicklable exception is replaced
-        return RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
 def _map_parts(batch: dict, spec: dict) -> dict:
