@@ -85,7 +85,7 @@ def test_one_edit_rebuilds_only_its_pages(tmp_path):
     moved = server.last_update
     assert moved.entries == ["dpo"] and server.builds == 3
     assert {"year", "cite", "choices", "pipeline"} <= set(moved.inputs)
-    assert {"taxonomy", "statistics", "graphs", "data files"} <= set(moved.families)
+    assert {"taxonomy", "statistics", "design space", "data files"} <= set(moved.families)
     assert {"taxonomy/pipeline.md", "stats.md", "data/index.json"} <= set(moved.regenerated)
     assert len(moved.rendered) <= MAX_INDEX_PAGES
     _same_as_full_build(tmp_path, server, moved, "full-moved")

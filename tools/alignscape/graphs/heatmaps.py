@@ -65,11 +65,15 @@ def option_year(catalog: Catalog, stage: str) -> HeatMap:
     dims = stage_dimensions(catalog, stage)
     counts: dict[tuple[str, int], int] = {}
     totals: dict[str, int] = {}
+    wanted = {dim.qualified for dim in dims}
     for entry in catalog:
-        for dim in dims:
-            for opt in entry.choices.get(dim.qualified, ()):
-                key = f"{dim.qualified}.{opt}"
-                counts[key, entry.year] = counts.get((key, entry.year), 0) + 1
+        year = entry.year
+        for dim_id, chosen in entry.choices.items():
+            if dim_id not in wanted:
+                continue
+            for opt in chosen:
+                key = f"{dim_id}.{opt}"
+                counts[key, year] = counts.get((key, year), 0) + 1
                 totals[key] = totals.get(key, 0) + 1
     group_label = next((g.label for g in catalog.taxonomy.groups if g.id == stage), stage)
     heat = HeatMap(f"{group_label}: entries per option and year", "Option",

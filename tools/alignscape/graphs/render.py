@@ -3,6 +3,7 @@ Cytoscape view and the static SVG fallback, so both show the same picture."""
 
 from __future__ import annotations
 
+import bisect
 import html
 import math
 from dataclasses import dataclass, field
@@ -136,7 +137,7 @@ def _timeline(graph: nx.Graph):
     for year in sorted(columns):
         nodes = sorted(columns[year], key=lambda n: str(graph.nodes[n].get("label", n)).lower())
         n_cols = math.ceil(len(nodes) / rows)
-        free = {(c, r) for c in range(n_cols) for r in range(rows)}
+        free = [list(range(rows)) for _ in range(n_cols)]  # per sub-column, its free rows
         wanted = []
         for node in nodes:
             parents = [row_of[p] for p in graph.predecessors(node) if p in row_of] \
@@ -148,14 +149,27 @@ def _timeline(graph: nx.Graph):
         # Loose works aim at evenly spread rows, so they do not all pile up at the top.
         order += [((i + 0.5) * rows / max(len(loose), 1), n) for i, n in enumerate(loose)]
         for want, node in order:
-            slot = min(free, key=lambda s: (abs(s[1] - want) + s[0] * 0.75, s))
-            free.discard(slot)
-            col, row = slot
+            col, row = _nearest_free(free, want)
+            free[col].remove(row)
             row_of[node] = row
             positions[node] = (x + col * COLUMN_W, row * ROW_H)
         axis.append((year, x, x + (n_cols - 1) * COLUMN_W))
         x += n_cols * COLUMN_W + YEAR_GAP
     return positions, axis
+
+
+def _nearest_free(free: list[list[int]], want: float) -> tuple[int, int]:
+    """The free (column, row) slot with the least |row - want| + 0.75 * column, ties to the
+    smallest (column, row): in each column only the free rows on either side of `want` can
+    be nearest, so a busy year costs a bisection per column, not a scan of every slot."""
+    best = None
+    for col, rows in enumerate(free):
+        at = bisect.bisect_left(rows, want)
+        for row in rows[max(at - 1, 0):at + 1]:
+            key = (abs(row - want) + col * 0.75, (col, row))
+            if best is None or key < best:
+                best = key
+    return best[1]
 
 
 def _option_key(graph: nx.Graph, node: str):

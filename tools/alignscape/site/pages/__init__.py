@@ -1,6 +1,7 @@
-"""One module per page family. Each has `build(ctx)`, which renders its pages into build/docs
-through its templates; a family whose pages depend on the catalog's contents and belong in the
-navigation also has `nav(catalog)`: {section index page: [pages listed after it]}.
+"""One module per page family (the graphs module has one family per graph page). Each has
+`build(ctx)`, which renders its pages into build/docs through its templates; a family whose
+pages depend on the catalog's contents and belong in the navigation also has `nav(catalog)`:
+{section index page: [pages listed after it]}.
 
 Every family but the entry pages also has `ENTRY_FIELDS`: the Entry fields its output depends
 on, plus "profile" (an entry's trade-off profile) and "dates" (its file's dates). serve's live
@@ -31,7 +32,7 @@ from alignscape.site.pages import (
 # In build order, each with the label the progress line shows.
 FAMILIES = (
     ("data files", data), ("home", home), ("taxonomy", taxonomy), ("entry pages", entries),
-    ("trade-offs", tradeoffs), ("explorer and matrix", explorer), ("graphs", graphs),
+    ("trade-offs", tradeoffs), ("explorer and matrix", explorer), *graphs.FAMILIES,
     ("gaps", gaps), ("statistics", stats), ("bibliography", bibliography),
     ("contributing", contributing), ("scenarios", scenarios), ("entry reference", reference),
     ("side by side", side_by_side),

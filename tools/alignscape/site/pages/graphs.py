@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from markupsafe import Markup
 
@@ -52,25 +54,66 @@ GRAPHS = (
      "end, red towards the worse end, grey to the middle."),
 )
 
-# What of an entry these pages show (see site/pages/__init__.py).
-ENTRY_FIELDS = frozenset({
-    "builds_on", "choices", "kind", "name", "profile", "short_name", "year"})
+# What of an entry each graph page shows (see site/pages/__init__.py): each page is a family
+# of its own, so that serve's live rebuild redraws only the graphs an edit can change.
+LINEAGE_FIELDS = frozenset({"builds_on", "kind", "name", "short_name", "year"})
+DESIGN_SPACE_FIELDS = frozenset({"choices", "year"})
+SCATTER_FIELDS = frozenset({"name", "profile", "short_name", "year"})
 
 
-def nav(catalog) -> dict[str, list[str]]:
-    return {"graphs/index.md": [f"graphs/{slug}.md" for slug, _, _ in GRAPHS]}
+@dataclass(frozen=True)
+class GraphPage:
+    """One graph page (graphs/<slug>.md) as a page family."""
+
+    slug: str
+    ENTRY_FIELDS: frozenset
+    draw: Callable[[PageContext, str, str], str]
+
+    def build(self, ctx: PageContext) -> None:
+        title, about = _about(self.slug)
+        self.draw(ctx, title, about)
 
 
-def build(ctx: PageContext) -> None:
-    about = {slug: (title, text) for slug, title, text in GRAPHS}
-    counts = {}
-    counts["lineage"] = _lineage(ctx, *about["lineage"])
-    counts["design-space"] = _design_space(ctx, *about["design-space"])
-    counts["scatter"] = _scatter(ctx, *about["scatter"])
-    counts["tradeoffs"] = _tradeoffs(ctx, *about["tradeoffs"])
-    listing = [{"slug": slug, "title": title, "about": text, "size": counts[slug]}
-               for slug, title, text in GRAPHS]
-    ctx.render("graphs/index.md", "graphs_index.md.j2", graphs=listing)
+class _Index:
+    """graphs/index.md: every graph with its size; of the sizes only the lineage's depends on
+    the entries (how many works and links it shows: who builds on whom, the most recent)."""
+
+    ENTRY_FIELDS = frozenset({"builds_on", "year"})
+
+    @staticmethod
+    def nav(catalog) -> dict[str, list[str]]:
+        return {"graphs/index.md": [f"graphs/{slug}.md" for slug, _, _ in GRAPHS]}
+
+    @staticmethod
+    def build(ctx: PageContext) -> None:
+        graph, _ = _shown_lineage(ctx.catalog)
+        rules = tradeoff_graph(ctx.catalog)
+        counts = {"lineage": _lineage_size(graph),
+                  "design-space": f"{len(_stages(ctx.catalog)) + len(_pair_dims(ctx.catalog))} "
+                                  "heat maps",
+                  "scatter": f"{len(ctx.catalog.tradeoffs.dimensions)} dimensions",
+                  "tradeoffs": f"{rules.number_of_nodes()} nodes, "
+                               f"{rules.number_of_edges()} links"}
+        listing = [{"slug": slug, "title": title, "about": text, "size": counts[slug]}
+                   for slug, title, text in GRAPHS]
+        ctx.render("graphs/index.md", "graphs_index.md.j2", graphs=listing)
+
+
+def _about(slug: str) -> tuple[str, str]:
+    return next((title, text) for s, title, text in GRAPHS if s == slug)
+
+
+def _lineage_size(graph) -> str:
+    return f"{graph.number_of_nodes()} works, {graph.number_of_edges()} links"
+
+
+def _stages(catalog) -> list:
+    return [g for g in catalog.taxonomy.groups if g.id in STAGES]
+
+
+def _pair_dims(catalog) -> list[tuple[str, str]]:
+    dims = catalog.taxonomy.dimensions
+    return [(a, b) for a, b in DEFAULT_PAIRS if a in dims and b in dims]
 
 
 def _write_graph(ctx: PageContext, slug: str, laid_out) -> None:
@@ -78,17 +121,23 @@ def _write_graph(ctx: PageContext, slug: str, laid_out) -> None:
               json.dumps(laid_out.cytoscape(), ensure_ascii=False, separators=(",", ":")))
 
 
-def _lineage(ctx: PageContext, title: str, about: str) -> str:
-    catalog = ctx.catalog
+def _shown_lineage(catalog):
+    """The lineage graph the page draws (the most recent LINEAGE_LIMIT works of a larger one)
+    and the note saying so."""
     graph = lineage_graph(catalog)
     total = graph.number_of_nodes()
-    note = None
-    if total > LINEAGE_LIMIT:
-        recent = sorted(catalog, key=lambda e: (-e.year, e.id))
-        kept = [n for n in (f"entry:{e.id}" for e in recent) if n in graph][:LINEAGE_LIMIT]
-        graph = graph.subgraph(kept).copy()
-        note = (f"Showing {graph.number_of_nodes()} of the {total} entries with lineage, the "
-                "most recent first.")
+    if total <= LINEAGE_LIMIT:
+        return graph, None
+    recent = sorted(catalog, key=lambda e: (-e.year, e.id))
+    kept = [n for n in (f"entry:{e.id}" for e in recent) if n in graph][:LINEAGE_LIMIT]
+    graph = graph.subgraph(kept).copy()
+    return graph, (f"Showing {graph.number_of_nodes()} of the {total} entries with lineage, "
+                   "the most recent first.")
+
+
+def _lineage(ctx: PageContext, title: str, about: str) -> str:
+    catalog = ctx.catalog
+    graph, note = _shown_lineage(catalog)
     laid_out = view(graph)
     _write_graph(ctx, "lineage", laid_out)
     svg = Markup(laid_out.svg(title, link=lambda d: node_href(d, "../")))
@@ -106,7 +155,7 @@ def _lineage(ctx: PageContext, title: str, about: str) -> str:
     ctx.render("graphs/lineage.md", "graph_lineage.md.j2", title=title, about=about, svg=svg,
                nodes=graph.number_of_nodes(), edges=graph.number_of_edges(), note=note,
                rows=rows, years=years)
-    return f"{graph.number_of_nodes()} works, {graph.number_of_edges()} links"
+    return _lineage_size(graph)
 
 
 def shade(count: int, peak: int) -> int:
@@ -117,10 +166,8 @@ def shade(count: int, peak: int) -> int:
 
 def _design_space(ctx: PageContext, title: str, about: str) -> str:
     catalog = ctx.catalog
-    stages = [g for g in catalog.taxonomy.groups if g.id in STAGES]
-    by_year = [option_year(catalog, g.id) for g in stages]
-    pairs = [option_pair(catalog, a, b) for a, b in DEFAULT_PAIRS
-             if a in catalog.taxonomy.dimensions and b in catalog.taxonomy.dimensions]
+    by_year = [option_year(catalog, g.id) for g in _stages(catalog)]
+    pairs = [option_pair(catalog, a, b) for a, b in _pair_dims(catalog)]
     groups = {g.id: g.label for g in catalog.taxonomy.groups}
     dims = [{"id": d.qualified, "label": f"{groups.get(d.group, d.group)}: {d.label}"}
             for d in catalog.taxonomy.dimensions.values()]
@@ -174,3 +221,14 @@ def _tradeoffs(ctx: PageContext, title: str, about: str) -> str:
                svg=svg, nodes=graph.number_of_nodes(), edges=graph.number_of_edges(),
                options=options, moves=moves)
     return f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} links"
+
+
+LINEAGE = GraphPage("lineage", LINEAGE_FIELDS, _lineage)
+DESIGN_SPACE = GraphPage("design-space", DESIGN_SPACE_FIELDS, _design_space)
+SCATTER = GraphPage("scatter", SCATTER_FIELDS, _scatter)
+RULES = GraphPage("tradeoffs", frozenset(), _tradeoffs)
+INDEX = _Index()
+# In build order, with the labels the progress line shows (site/pages/__init__.py).
+FAMILIES = (("lineage graph", LINEAGE), ("design space", DESIGN_SPACE),
+            ("trade-off scatter", SCATTER), ("trade-off rules graph", RULES),
+            ("graphs index", INDEX))

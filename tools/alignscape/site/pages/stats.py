@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from alignscape.site import charts
 from alignscape.site.context import PageContext
@@ -30,10 +30,9 @@ def build(ctx: PageContext) -> None:
             dimension_charts.append((group, dim, charts.bar_chart(
                 f"{group.label}: {dim.label}, entries per option", bars)))
     tradeoff_charts = []
+    profiles = [ctx.profiles[entry.id] for entry in catalog]
     for dim in catalog.tradeoffs.dimensions.values():
-        counts = defaultdict(int)
-        for entry in catalog:
-            counts[ctx.profiles[entry.id][dim.id].level] += 1
+        counts = Counter(profile[dim.id].level for profile in profiles)
         bars = [(level, counts[level], None) for level in ctx.links.level_order(dim.id)]
         bars.append(("not determined", counts[None], None))
         tradeoff_charts.append((dim, charts.bar_chart(

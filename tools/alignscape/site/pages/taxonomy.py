@@ -25,11 +25,23 @@ def build(ctx: PageContext) -> None:
         effects[effect.option].append(effect)
     ctx.render("taxonomy/index.md", "taxonomy_index.md.j2", groups=taxonomy.groups,
                using=ctx.using)
-    recent = {option: sorted(users, key=lambda e: (-e.year, e.label.lower()))[:SHOWN]
-              for option, users in ctx.using.items()}
+    recent = _most_recent(ctx.catalog)
     for group in taxonomy.groups:
         ctx.render(f"taxonomy/{group.id}.md", "taxonomy_group.md.j2", group=group,
                    using=ctx.using, effects=effects, recent=recent, option_expr=option_expr)
+
+
+def _most_recent(catalog) -> dict[str, list]:
+    """option -> its SHOWN most recent entries (newest year, then label), ties in the order of
+    ctx.using (by name): one sort of the catalog instead of one per option."""
+    by_name = sorted(catalog, key=lambda e: e.name.lower())
+    recent: dict[str, list] = {}
+    for entry in sorted(by_name, key=lambda e: (-e.year, e.label.lower())):
+        for option in entry.options:
+            shown = recent.setdefault(option, [])
+            if len(shown) < SHOWN:
+                shown.append(entry)
+    return recent
 
 
 def nav(catalog) -> dict[str, list[str]]:

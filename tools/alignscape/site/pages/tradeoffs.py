@@ -39,6 +39,7 @@ def build(ctx: PageContext) -> None:
     for effect in tradeoffs.effects:
         by_dim[effect.dimension].append(effect)
     entries = sorted(ctx.catalog, key=lambda e: (-e.year, e.label.lower()))
+    profiles = [(entry, ctx.profiles[entry.id]) for entry in entries]
     found = measured.measured(ctx.catalog.root, ctx.paths.docs)
     if found:
         ctx.report.data_files += sum(1 for _ in (ctx.paths.docs / "data" / "measurements")
@@ -48,12 +49,14 @@ def build(ctx: PageContext) -> None:
         buckets = {level: [] for level in ctx.links.level_order(dim.id)}
         buckets["set_by_data"], buckets["unknown"] = [], []
         overrides = 0
-        for entry in entries:
-            explanation = ctx.profiles[entry.id][dim.id]
-            key = explanation.level or ("set_by_data" if explanation.source == "set_by_data"
+        dim_id = dim.id
+        for entry, profile in profiles:
+            explanation = profile[dim_id]
+            source = explanation.source
+            key = explanation.level or ("set_by_data" if source == "set_by_data"
                                         else "unknown")
-            buckets[key].append((entry, explanation.source))
-            overrides += explanation.source == "override"
+            buckets[key].append((entry, source))
+            overrides += source == "override"
         summary[dim.id] = {level: len(items) for level, items in buckets.items()}
         summary[dim.id][None] = len(buckets["set_by_data"]) + len(buckets["unknown"])
         # Setting rules first, the most specific (highest priority) first, then the shifts.
