@@ -128,3 +128,43 @@ def test_workers_flag_is_checked(tmp_path, cli):
     assert code == 2 and "--workers 0: must be at least 1" in err
     code, _, err = _run(cli, recipe, prompts, tmp_path / "out", 2, "--ray")
     assert code == 2 and "--workers is not used with --ray" in err
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/task"), reason="reads /proc")
+def test_workers_end_when_the_main_process_is_killed(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    recipe, prompts = _prompts(tmp_path, 20_000)
+    out = tmp_path / "out"
+    main = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from alignscape.cli import main; "
+         "sys.exit(main(sys.argv[1:]))", "run", "--recipe", str(recipe), "--prompts",
+         str(prompts), "--out", str(out), "--batch-size", "4", "--workers", "2",
+         "--no-progress", "--no-parquet"], stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while not (out / "checkpoint.jsonl").exists() or \
+                not (out / "checkpoint.jsonl").read_bytes().count(b"\n"):
+            assert main.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        with open(f"/proc/{main.pid}/task/{main.pid}/children") as fh:
+            workers = [int(p) for p in fh.read().split()]
+        assert len(workers) == 2
+    finally:
+        main.send_signal(signal.SIGKILL)
+        main.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(map(_alive, workers))

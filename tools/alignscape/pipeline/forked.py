@@ -23,6 +23,8 @@ import multiprocessing
 import os
 import pickle
 import signal
+import threading
+import time
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -64,7 +66,7 @@ def worker_pool(workers: int, compute: Callable):
     key = id(compute)
     _INHERITED[key] = compute
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(
-        "fork"), initializer=_ignore_interrupts)
+        "fork"), initializer=_start_worker, initargs=(os.getpid(),))
     try:
         pool.submit(int).result()  # a fork-context pool forks all its workers on first use
         yield functools.partial(pool.submit, _run_inherited, key)
@@ -73,10 +75,19 @@ def worker_pool(workers: int, compute: Callable):
         del _INHERITED[key]
 
 
-def _ignore_interrupts() -> None:
+def _start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group: the main process stops the run (and this pool);
     # a worker's own KeyboardInterrupt would only add tracebacks.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    """End this worker once the main process is gone (killed with SIGKILL, say): the workers
+    hold both ends of the pool's task pipe, so none would ever read its end of file."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _run_inherited(key: int, batch):
