@@ -69,7 +69,8 @@ BENCHMARKS: list[Benchmark] = [
 PENDING: dict[str, list[tuple[str, str]]] = {
     "site": [("build the site", "plain mkdocs-material build, same number of trivial pages "
               "(python -m alignscape.bench.site times generation and mkdocs)")],
-    "serve": [("`serve` rebuild after editing one entry", "")],
+    "serve": [("`serve` rebuild after editing one entry's summary", ""),
+              ("`serve` rebuild after editing one entry's name or a stage option", "")],
     "pipeline": [("instantiation from 1,000,000 scored responses (pairwise, binary, listwise)",
                   "a straightforward pandas implementation")],
     "requests": [("pipeline client CPU per request, 64 and 256 concurrent",
