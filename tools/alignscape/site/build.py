@@ -84,7 +84,7 @@ def build_site(catalog: Catalog, paths: SitePaths,
         return BuildReport(generated, 0.0, [])
     # The entry pages need only the context: they are rendered while the rest is generated
     # and mkdocs runs (site/stamping.py).
-    with EntryPages(generator.context).start() as entry_pages:
+    with EntryPages(generator.context).start(paths.site, paths.out) as entry_pages:
         generated = generator.generate()
         _generated(progress, generated, paths)
         progress("running mkdocs build --strict")

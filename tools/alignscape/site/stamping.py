@@ -92,15 +92,13 @@ def _write(ctx: PageContext, site: Path, page_shell: shell.Shell, page: Rendered
 
 # Entry pages are independent of one another and of the other pages: for a large catalog,
 # forked workers (one per core, each inheriting the built context) render them from the
-# moment the context exists, while the generator and then mkdocs run, and this process stamps
-# each into the shell once mkdocs has rendered it. Below this many entries the fork costs
-# more than it saves.
+# moment the context exists, while the generator and then mkdocs run; once mkdocs has
+# rendered the shell, each worker stamps the pages it rendered into it and writes them, and
+# sends back only their search records. Below this many entries the fork costs more than it
+# saves.
 PARALLEL_FROM = 1000
 _WORKER: list = []  # the PageContext of the build being rendered, for forked workers
-
-
-def _render_chunk(ids: list[str]) -> list[RenderedPage]:
-    return list(_rendered(_WORKER[0], ids, progress=False))
+_POLL_SECONDS = 0.5  # how often a waiting build checks that its workers are alive
 
 
 def _workers() -> int:
@@ -111,6 +109,29 @@ def _workers() -> int:
     return max(1, min(cores, 8))
 
 
+def _work(tasks, ready, results, site: Path, out: Path) -> None:
+    """A forked worker: render the chunks of ids it takes from `tasks` until a None; once
+    `ready` is set (the shell is kept at `out`), stamp and write what it rendered."""
+    ctx = _WORKER[0]
+    done, waiting, page_shell = Stamped(), [], None
+    try:
+        while (ids := tasks.get()) is not None:
+            waiting += _rendered(ctx, ids, progress=False)
+            if ready.is_set():
+                page_shell = page_shell or load_shell(out)
+                for page in waiting:
+                    _write(ctx, site, page_shell, page, False, done)
+                waiting = []
+            results.put(("rendered", len(ids)))
+        ready.wait()
+        page_shell = page_shell or load_shell(out)
+        for page in waiting:
+            _write(ctx, site, page_shell, page, False, done)
+        results.put(("done", done.records))
+    except BaseException as exc:  # noqa: BLE001 - reported to the build, which raises it
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
+
+
 class EntryPages:
     """Every entry page of one build: `start()` as soon as the context is built sets forked
     workers rendering them (when that pays), `stamp()` after mkdocs writes them into its shell;
@@ -118,11 +139,12 @@ class EntryPages:
 
     def __init__(self, ctx: PageContext):
         self.ctx = ctx
-        self._pool = None
-        self._chunks: list[list[str]] = []
-        self._results = None
+        self._processes: list = []
+        self._ids: list[str] = []
 
-    def start(self) -> EntryPages:
+    def start(self, site: Path, out: Path) -> EntryPages:
+        """Start the workers that will write the pages under `site` once the shell is kept
+        under `out` (finish_build)."""
         import multiprocessing
 
         ids = sorted(self.ctx.catalog.entries)
@@ -132,35 +154,62 @@ class EntryPages:
             return self
         # What every page shares is made once, before the fork, so no worker makes it again.
         prepare_entry_pages(self.ctx)
-        size = -(-len(ids) // (workers * 4))  # a few chunks per worker evens out their pace
-        self._chunks = [ids[i:i + size] for i in range(0, len(ids), size)]
+        fork = multiprocessing.get_context("fork")
+        self._tasks, self._ready, self._results = fork.Queue(), fork.Event(), fork.Queue()
         _WORKER[:] = [self.ctx]
-        self._pool = multiprocessing.get_context("fork").Pool(workers)
-        self._results = self._pool.imap(_render_chunk, self._chunks)
+        self._processes = [fork.Process(target=_work, daemon=True,
+                                        args=(self._tasks, self._ready, self._results, site,
+                                              out))
+                           for _ in range(workers)]
+        for process in self._processes:
+            process.start()
+        # Queued after the fork: the queue's feeder thread then runs in this process alone.
+        size = -(-len(ids) // (workers * 8))  # many chunks even out the workers' pace
+        for i in range(0, len(ids), size):
+            self._tasks.put(ids[i:i + size])
+        for _ in range(workers):
+            self._tasks.put(None)
+        self._ids = ids
         return self
 
     def stamp(self, site: Path, page_shell: shell.Shell) -> Stamped:
-        if self._results is None:
+        if not self._processes:
             return stamp_entries(self.ctx, site, page_shell)
+        import queue
+
         started = time.perf_counter()
         (site / "entries").mkdir(parents=True, exist_ok=True)
-        done = Stamped()
-        total, written = sum(map(len, self._chunks)), 0
-        for pages in self._results:
-            for page in pages:
-                _write(self.ctx, site, page_shell, page, False, done)
-            written += len(pages)
-            self.ctx.progress(f"  entry pages: {written}/{total} "
-                              f"({self._pool._processes} workers)")
+        self._ready.set()
+        records: dict[str, list[dict]] = {}
+        finished, rendered = 0, 0
+        while finished < len(self._processes):
+            try:
+                kind, value = self._results.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                if any(p.exitcode not in (None, 0) for p in self._processes):
+                    raise SiteError("an entry page worker died; rebuild the site") from None
+                continue
+            if kind == "error":
+                raise SiteError(f"rendering the entry pages failed: {value}")
+            if kind == "done":
+                records.update(value)
+                finished += 1
+            else:
+                rendered += value
+                self.ctx.progress(f"  entry pages: {rendered}/{len(self._ids)} "
+                                  f"({len(self._processes)} workers)")
         self.close()
+        done = Stamped(pages=[f"entries/{i}.html" for i in self._ids])
+        done.records = {page: records[page] for page in done.pages}  # in id order
         done.seconds = time.perf_counter() - started
         return done
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = self._results = None
+        for process in self._processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        self._processes = []
         _WORKER.clear()
 
     def __enter__(self) -> EntryPages:
