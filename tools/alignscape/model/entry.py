@@ -3,6 +3,7 @@ resolved against the taxonomy (derived dimensions included)."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from alignscape.taxonomy import Taxonomy
@@ -72,9 +73,10 @@ class Entry:
     def not_applicable(self, stage: str) -> str | None:
         return self.stage(stage).get("not_applicable")
 
-    @property
+    @functools.cached_property
     def options(self) -> frozenset[str]:
-        """Every chosen option as group.dimension.option."""
+        """Every chosen option as group.dimension.option (made once: profiles, indexes and
+        pages ask for it many times per entry)."""
         return frozenset(f"{dim}.{opt}" for dim, opts in self.choices.items() for opt in opts)
 
     @property

@@ -26,16 +26,15 @@ so the same command resumes once the cause is fixed.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
 import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from alignscape.collector import few_collections
 from alignscape.pipeline.checkpoint import Checkpoint
 from alignscape.pipeline.export import write_parquet
 from alignscape.pipeline.flow import Deferred, Serialized, run_ordered, window_size
@@ -110,7 +109,7 @@ def run(recipe: Recipe, prompts: str | Path, out: str | Path, ctx,
         _process(batch, item[1], recipe, ctx, sink, shown_bar, mine, options, check=False)
         return sink, shown_bar, mine.portable()
 
-    with _few_collections(), worker_pool(workers, compute) as submit:
+    with few_collections(), worker_pool(workers, compute) as submit:
         return _run(recipe, prompts, out, ctx, options, ck, total, submit, 2 * workers)
 
 
@@ -206,21 +205,6 @@ def _run(recipe: Recipe, prompts: Path, out: Path, ctx, options: RunOptions, ck:
         report["parquet"] = write_parquet(out, format_files(recipe), options.progress)
     (out / "report.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
     return report
-
-
-@contextmanager
-def _few_collections(threshold: int = 100_000):
-    """The cyclic garbage collector's first generation collected after ``threshold`` net
-    allocations instead of 700, for the run: a batch holds tens of thousands of fresh dicts
-    and lists (records, rows) until it is written, so the default threshold ran hundreds of
-    collections per batch that traced them all and found nothing to free (records are trees:
-    reference counting frees them). Measured: about a tenth of a backendless run's CPU."""
-    before = gc.get_threshold()
-    gc.set_threshold(max(before[0], threshold), *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
 
 
 def _failed_ids(out: Path) -> set[str]:

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from alignscape.collector import long_lived
 from alignscape.model import Catalog
 from alignscape.site.context import GenerateReport
 from alignscape.site.errors import SiteError
@@ -77,6 +78,12 @@ def build_site(catalog: Catalog, paths: SitePaths,
     renders every page but the entry pages, which are then stamped into the shell page it
     rendered (site/stamping.py). Without mkdocs, build/docs gets the entry pages as Markdown
     instead, so that another engine (Zensical) can build the whole site from it."""
+    with long_lived():
+        return _build(catalog, paths, progress, mkdocs, site_url)
+
+
+def _build(catalog: Catalog, paths: SitePaths, progress: Callable[[str], None], mkdocs: bool,
+           site_url: str | None) -> BuildReport:
     generator = SiteGenerator(catalog, paths, progress, site_url, entry_markdown=not mkdocs)
     if not mkdocs:
         generated = generator.generate()

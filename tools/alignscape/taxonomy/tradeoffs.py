@@ -136,6 +136,9 @@ class Tradeoffs:
         for effect in self.effects:
             self._by_option.setdefault(effect.option, []).append(effect)
             self._by_dimension.setdefault(effect.dimension, []).append(effect)
+        self._gaps_on: dict[str, list[Gap]] = {}
+        for gap in self.gaps:
+            self._gaps_on.setdefault(gap.dimension, []).append(gap)
         # Components first, so an aggregate can read them.
         self._order = sorted(self.dimensions, key=lambda d: bool(self.dimensions[d].aggregate))
 
@@ -195,7 +198,9 @@ class Tradeoffs:
     def _derive(self, dim: TradeoffDimension, context, kind, open_stages, done):
         if dim.aggregate:
             return self._aggregate(dim, done)
-        holding = [e for e in self.effects_on(dim.id) if e.holds(context, kind)]
+        # The option test first, inline: most rules name an option the entry does not choose.
+        holding = [e for e in self.effects_on(dim.id)
+                   if e.option in context and e.holds(context, kind)]
         setters = [e for e in holding if e.level]
         if not setters:
             return self._undetermined(dim, context, kind, open_stages)
@@ -244,7 +249,8 @@ class Tradeoffs:
             return LevelExplanation(
                 dim.id, None, "set_by_data",
                 reason=f"the method leaves its {stage} to the data")
-        gaps = [g for g in self.gaps if g.dimension == dim.id and g.holds(context, kind)]
+        gaps = [g for g in self._gaps_on.get(dim.id, ()) if g.option in context
+                and g.holds(context, kind)]
         if gaps:
             # What the literature says about the entry's own choice beats a list of choices.
             return LevelExplanation(

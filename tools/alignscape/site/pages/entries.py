@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from markupsafe import Markup
+
 from alignscape.model import Entry
 from alignscape.site import shell
 from alignscape.site.context import GenerateReport, PageContext
@@ -76,6 +78,7 @@ class Fragments:
     def __init__(self, ctx: PageContext):
         self._module = ctx.env.get_template("entry_fragments.j2").module
         self._using = ctx.using
+        self._ctx = ctx
         self._done: dict[tuple, object] = {}
 
     def _once(self, name: str, key: tuple, *args):
@@ -98,11 +101,33 @@ class Fragments:
 
     # A chip and a profile row are functions of the dimension's explanation alone
     # (tradeoff_chips), and most entries share their explanations with others.
+    def chip_data(self, dim_id: str, ex) -> dict:
+        """tradeoff_chip's answer, with the explanation's key (for chip and profile_row)."""
+        key = _explanation_key(ex)
+        found = self._done.get(("chip_data", key))
+        if found is None:
+            found = self._done[("chip_data", key)] = {**tradeoff_chip(self._ctx, dim_id, ex),
+                                                      "key": key}
+        return found
+
     def chip(self, chip: dict, ex):
-        return self._once("chip", (_explanation_key(ex),), chip, ex)
+        return self._once("chip", (chip["key"],), chip, ex)
 
     def profile_row(self, chip: dict, ex, base: str):
-        return self._once("profile_row", (_explanation_key(ex), base), chip, ex, base)
+        return self._once("profile_row", (chip["key"], base), chip, ex, base)
+
+    # A page's whole run of chips, profile rows or option cells joined here rather than by a
+    # template loop: a call from a template costs more than the cached fragment it returns.
+    def chips_html(self, chips: list[dict], profile: dict) -> Markup:
+        return Markup("".join(self.chip(chip, profile[chip["id"]]) for chip in chips))
+
+    def profile_rows_html(self, chips: list[dict], profile: dict, base: str) -> Markup:
+        return Markup("\n".join(self.profile_row(chip, profile[chip["id"]], base)
+                                for chip in chips))
+
+    def option_cells_html(self, dim, options, base: str) -> Markup:
+        return Markup(", ".join(self.option_cell(f"{dim.qualified}.{option}", base)
+                                for option in options))
 
 
 def _explanation_key(ex) -> tuple:
@@ -382,24 +407,26 @@ def experiment_rows(ctx: PageContext, entry: Entry) -> list[dict]:
 
 def tradeoff_chips(ctx: PageContext, profile: dict) -> list[dict]:
     """One chip per trade-off dimension: its level, whether that is the better or worse end
-    of the scale for this dimension, and the reason in words (shown on hover and in text)."""
+    of the scale for this dimension, and the reason in words (shown on hover and in text);
+    each made once per build for its explanation (Fragments.chip_data)."""
+    made = fragments(ctx)
+    return [made.chip_data(dim_id, ex) for dim_id, ex in profile.items()]
+
+
+def tradeoff_chip(ctx: PageContext, dim_id: str, ex) -> dict:
     tradeoffs = ctx.catalog.tradeoffs
     levels = list(tradeoffs.levels)
-    chips = []
-    for dim_id, ex in profile.items():
-        dim = tradeoffs.dimensions[dim_id]
-        if ex.level:
-            rank = levels.index(ex.level)
-            goodness = rank if dim.better == "higher" else len(levels) - 1 - rank
-            verdict = ("better" if goodness == len(levels) - 1 else
-                       "worse" if goodness == 0 else "middle")
-        else:
-            verdict = "data" if ex.source == "set_by_data" else "unknown"
-        chips.append({"id": dim_id, "label": dim.label, "level": ex.level,
-                      "source": ex.source, "verdict": verdict,
-                      "reason": level_reason(ctx, dim_id, ex),
-                      "href": explorer_href("../", (f"tradeoff.{dim_id}", ex.level or "none"))})
-    return chips
+    dim = tradeoffs.dimensions[dim_id]
+    if ex.level:
+        rank = levels.index(ex.level)
+        goodness = rank if dim.better == "higher" else len(levels) - 1 - rank
+        verdict = ("better" if goodness == len(levels) - 1 else
+                   "worse" if goodness == 0 else "middle")
+    else:
+        verdict = "data" if ex.source == "set_by_data" else "unknown"
+    return {"id": dim_id, "label": dim.label, "level": ex.level, "source": ex.source,
+            "verdict": verdict, "reason": level_reason(ctx, dim_id, ex),
+            "href": explorer_href("../", (f"tradeoff.{dim_id}", ex.level or "none"))}
 
 
 def level_reason(ctx: PageContext, dim_id: str, ex) -> str:
