@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from alignscape.model import Entry
 from alignscape.site import shell
@@ -79,8 +79,6 @@ class Fragments:
         self._module = ctx.env.get_template("entry_fragments.j2").module
         self._using = ctx.using
         self._ctx = ctx
-        self._tradeoffs = ctx.catalog.tradeoffs
-        self._option_label = ctx.links.option_label
         self._done: dict[tuple, object] = {}
 
     def _once(self, name: str, key: tuple, *args):
@@ -121,48 +119,7 @@ class Fragments:
         return found
 
     def profile_row(self, chip: dict, ex, base: str):
-        key = ("profile_row", chip["key"], base)
-        found = self._done.get(key)
-        if found is None:
-            implied = Markup("; ").join(self.implied_rule(e, base) for e in ex.implied_by)
-            shifted = Markup("").join(Markup("; ") + self.shift_rule(e, base)
-                                      for e in ex.shifted_by)
-            if ex.source == "override":  # rare: the template's own macro
-                found = self._module.profile_row(chip, ex, base, implied, shifted)
-            else:
-                found = self._profile_row(chip, ex, base, implied + shifted)
-            self._done[key] = found
-        return found
-
-    def _profile_row(self, chip: dict, ex, base: str, rules: Markup) -> Markup:
-        """entry_fragments.j2's profile_row, byte for byte, written in Python for every source
-        but an override: most explanations are unique to their entry (their rules or reason),
-        so this runs for about a quarter of the rows, and the macro cost ten times as much."""
-        e = escape
-        dims = self._tradeoffs.dimensions
-        level = (e(ex.level) if ex.level else "set by the data" if ex.source == "set_by_data"
-                 else "not determined")
-        parts = [f'<tr id="tradeoff-{e(chip["id"])}"><td><a href="{e(base)}tradeoffs/'
-                 f'{e(chip["id"])}.html">{e(chip["label"])}</a> <span class="as-muted">('
-                 f'{e(dims[chip["id"]].better)} is better)</span></td><td><a class="as-tchip '
-                 f'as-tchip-{e(chip["verdict"])}" href="{e(chip["href"])}" title="Entries with '
-                 f'this level, in the explorer">{level}</a></td><td>\n']
-        if ex.source == "aggregate":
-            parts.append("The worst of " + ", ".join(
-                f'<a href="#tradeoff-{e(comp)}">{e(dims[comp].label.lower())}</a> '
-                f'({e(lvl or "not determined")})' for comp, lvl in ex.components.items()) + ".")
-        elif ex.source == "set_by_data":
-            parts.append(f"Set by the data: {e(ex.reason)}. The level depends on the data a "
-                         "user feeds the method, so it matches no level in a query.")
-        elif ex.source == "unknown":
-            parts.append(f"Not determined: {e(ex.reason)}.")
-        parts.append(str(rules))
-        label = self._option_label
-        parts += [f'<br><del class="as-superseded" title="{e(why)}">{e(label(effect.option))} '
-                  f'→ {e(effect.level)}</del> <span class="as-muted">{e(why)}</span>'
-                  for effect, why in ex.superseded]
-        parts.append("</td></tr>")
-        return Markup("".join(parts))
+        return self._once("profile_row", (chip["key"], base), chip, ex, base)
 
     # A page's whole run of chips, profile rows or option cells joined here rather than by a
     # template loop: a call from a template costs more than the cached fragment it returns.
