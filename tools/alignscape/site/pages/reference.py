@@ -332,17 +332,17 @@ def _constraints(node: dict) -> list[str]:
 
 # Examples -----------------------------------------------------------------------------------
 
-def entry_data(entry) -> dict:
-    """The fields of an entry as its YAML file writes them (the model renames one)."""
-    data = {"id": entry.id, "kind": entry.kind, "short_name": entry.short_name,
-            "name": entry.name, "aliases": list(entry.aliases), "year": entry.year,
-            "venue": entry.venue, "cite": entry.cite, "references": list(entry.references),
-            "arxiv": entry.arxiv, "links": entry.links, "summary": entry.summary,
-            "pipeline": entry.pipeline, "experiments": entry.experiments,
-            "training": entry.training, "uses_data": list(entry.uses_data),
-            "builds_on": list(entry.builds_on), "tradeoffs": entry.tradeoff_overrides,
-            "run": entry.run, "notes": entry.notes}
-    return {k: v for k, v in data.items() if v not in (None, "", [], {}, ())}
+# The one field the model renames; tuples are written back as the lists the YAML holds.
+_ATTRIBUTE = {"tradeoffs": "tradeoff_overrides"}
+_FIELDS = ("id", "kind", "short_name", "name", "aliases", "year", "venue", "cite", "references",
+           "arxiv", "links", "summary", "pipeline", "experiments", "training", "uses_data",
+           "builds_on", "tradeoffs", "run", "notes")
+_EMPTY = (None, "", [], {}, ())
+
+
+def _field(entry, key: str):
+    value = getattr(entry, _ATTRIBUTE.get(key, key))
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _lookup(data, parts: list[str]):
@@ -360,18 +360,40 @@ def _lookup(data, parts: list[str]):
     return None
 
 
+class _Setting:
+    """The entries (in id order) that set one top-level field, with its value, found only as
+    far as a search has asked: most fields find their example in the first few entries."""
+
+    def __init__(self, key: str, entries: list):
+        self.key, self._rest, self._found = key, iter(entries), []
+
+    def __iter__(self):
+        yield from self._found
+        if self.key not in _FIELDS:
+            return
+        for entry in self._rest:
+            value = _field(entry, self.key)
+            if value not in _EMPTY:
+                self._found.append((entry, value))
+                yield entry, value
+
+
 def _add_examples(fields: list[Field], catalog) -> None:
-    entries = [(e, entry_data(e)) for e in sorted(catalog, key=lambda e: e.id)]
+    """Each field's example: its value in the first entry (by id) that sets it."""
+    entries = sorted(catalog, key=lambda e: e.id)
+    setting: dict[str, _Setting] = {}
     for top in fields:
         for f in top.walk():
             if f.derived:
                 continue
-            parts = f.path.split(".")
-            for entry, data in entries:
-                found = _lookup(data, parts)
+            head, *rest = f.path.split(".")
+            if head not in setting:
+                setting[head] = _Setting(head, entries)
+            for entry, value in setting[head]:
+                found = _lookup(value, rest)
                 if found is None:
                     continue
-                text = _yaml_at(found[0], found[1])
+                text = _yaml_at([head, *found[0]], found[1])
                 if text.count("\n") <= EXAMPLE_LINES:
                     f.example, f.example_entry = text, entry
                 break
