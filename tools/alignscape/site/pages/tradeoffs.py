@@ -5,11 +5,15 @@ index."""
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+
+import numpy
 
 from alignscape.graphs.heatmaps import option_expr
 from alignscape.site import measured
 from alignscape.site.context import PageContext
+from alignscape.site.profiles import entry_memo, memoized
 
 # What of an entry these pages show (see site/pages/__init__.py).
 ENTRY_FIELDS = frozenset({"name", "profile", "short_name", "year"})
@@ -39,31 +43,30 @@ def build(ctx: PageContext) -> None:
     for effect in tradeoffs.effects:
         by_dim[effect.dimension].append(effect)
     entries = sorted(ctx.catalog, key=lambda e: (-e.year, e.label.lower()))
-    profiles = [(entry, ctx.profiles[entry.id]) for entry in entries]
+    dims = list(tradeoffs.dimensions.values())
+    keys = [[*ctx.links.level_order(d.id), "set_by_data", "unknown"] for d in dims]
+    codes = _level_codes(ctx, entries, dims, keys)
     found = measured.measured(ctx.catalog.root, ctx.paths.docs)
     if found:
         ctx.report.data_files += sum(1 for _ in (ctx.paths.docs / "data" / "measurements")
                                      .iterdir())
     summary = {}
-    for dim in tradeoffs.dimensions.values():
-        buckets = {level: [] for level in ctx.links.level_order(dim.id)}
-        buckets["set_by_data"], buckets["unknown"] = [], []
-        overrides = 0
-        dim_id = dim.id
-        for entry, profile in profiles:
-            explanation = profile[dim_id]
-            source = explanation.source
-            key = explanation.level or ("set_by_data" if source == "set_by_data"
-                                        else "unknown")
-            buckets[key].append((entry, source))
-            overrides += source == "override"
-        summary[dim.id] = {level: len(items) for level, items in buckets.items()}
-        summary[dim.id][None] = len(buckets["set_by_data"]) + len(buckets["unknown"])
+    for column, (dim, dim_keys) in enumerate(zip(dims, keys, strict=True)):
+        levels, overridden = codes[:, 2 * column], codes[:, 2 * column + 1]
+        buckets = {}
+        for code, key in enumerate(dim_keys):
+            at = numpy.flatnonzero(levels == code)
+            shown = [(entries[i], ctx.profiles[entries[i].id][dim.id].source)
+                     for i in at[:SHOWN]]
+            buckets[key] = (len(at), shown)
+        overrides = int(overridden.sum())
+        summary[dim.id] = {level: count for level, (count, _) in buckets.items()}
+        summary[dim.id][None] = buckets["set_by_data"][0] + buckets["unknown"][0]
         # Setting rules first, the most specific (highest priority) first, then the shifts.
         rules = sorted(by_dim[dim.id], key=lambda e: (e.level is None, -e.priority,
                                                       e.option, e.id))
         ctx.render(f"tradeoffs/{dim.id}.md", "tradeoff.md.j2", dim=dim, rules=rules,
-                   buckets={k: (len(v), v[:SHOWN]) for k, v in buckets.items()},
+                   buckets=buckets,
                    overrides=overrides, conditions=conditions_text,
                    priorities=len({e.priority for e in rules if e.level}) > 1,
                    findings=(found.findings.get(dim.id, []) if found else []), measured=found,
@@ -73,6 +76,27 @@ def build(ctx: PageContext) -> None:
                    components=[tradeoffs.dimensions[c] for c in dim.aggregate])
     ctx.render("tradeoffs/index.md", "tradeoffs_index.md.j2", summary=summary,
                measured_dims=sorted(found.findings) if found else [])
+
+
+def _level_codes(ctx: PageContext, entries: list, dims: list, keys: list) -> numpy.ndarray:
+    """Per entry (rows, in `entries` order) and dimension, the index of its level in that
+    dimension's `keys` and whether an override set it (two columns a dimension): made once per
+    entry and profile (entry_memo), so a live rebuild reads the rows of unchanged entries."""
+    memo = entry_memo(ctx.catalog, "trade-off level codes")
+    index = [{key: n for n, key in enumerate(dim_keys)} for dim_keys in keys]
+
+    def row(entry) -> tuple[int, ...]:
+        out = []
+        profile = ctx.profiles[entry.id]
+        for dim, position in zip(dims, index, strict=True):
+            ex = profile[dim.id]
+            key = ex.level or ("set_by_data" if ex.source == "set_by_data" else "unknown")
+            out += (position[key], ex.source == "override")
+        return tuple(out)
+
+    rows = [memoized(memo, entry, ctx.profiles[entry.id], functools.partial(row, entry))
+            for entry in entries]
+    return numpy.array(rows, dtype=numpy.int16).reshape(len(entries), 2 * len(dims))
 
 
 def nav(catalog) -> dict[str, list[str]]:
