@@ -199,13 +199,15 @@ class _Capture(PageContext):
             if settings is not None:
                 text = search.with_weight(text, settings)
         path = self.paths.docs / relative
+        data = text.encode("utf-8")
         try:
-            if path.read_text(encoding="utf-8") == text:
+            # The size first: a data file of 20 MB that changed is not read to find out.
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
                 return
         except OSError:
             pass
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        path.write_bytes(data)
         self.changed.append(relative)
 
 
@@ -216,9 +218,7 @@ class _EntriesIndex:
     def build(ctx: PageContext) -> None:
         from alignscape.site.pages import entries as entry_pages
 
-        ordered = sorted(ctx.catalog, key=lambda e: e.label.lower())
-        ctx.render("entries/index.md", "entries_index.md.j2", entries=ordered,
-                   explorer_href=entry_pages.explorer_href)
+        entry_pages.render_index(ctx)
 
 
 def _timed(ctx: PageContext, chosen: list) -> dict[str, float]:

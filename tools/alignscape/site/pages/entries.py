@@ -7,10 +7,11 @@ references, "cite this entry" and the run command with links to each stage's sou
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, datetime
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from alignscape.model import Entry
 from alignscape.site import shell
@@ -20,6 +21,7 @@ from alignscape.site.headings import Headings
 from alignscape.site.history import entry_dates
 from alignscape.site.links import Links, explorer_href, option_explorer_href
 from alignscape.site.measurements import copy_figures, judge_measurements
+from alignscape.site.profiles import entry_memo, memoized
 from alignscape.site.safety import clean, safe_url
 from alignscape.site.similarity import similarity_index
 
@@ -48,15 +50,32 @@ DIFFERS_SHOWN = 3
 def build(ctx: PageContext) -> None:
     """The index and the shell every entry page is stamped into (site/shell.py); the entry
     pages themselves are rendered after mkdocs (render_entries, site/stamping.py)."""
-    entries = sorted(ctx.catalog, key=lambda e: e.label.lower())
-    ctx.render("entries/index.md", "entries_index.md.j2", entries=entries,
-               explorer_href=explorer_href)
+    render_index(ctx)
     copy_figures(ctx.catalog.root, ctx.paths.docs, judge_measurements(ctx.catalog.root))
     if not ctx.entry_markdown:
         ctx.write(shell.SOURCE, shell.MARKDOWN)
         return
     for entry, page, _ in render_entries(ctx, markdown=True):
         ctx.write(f"entries/{entry.id}.md", page)
+
+
+def render_index(ctx: PageContext) -> None:
+    """entries/index.md: every entry by label, one table row each, kept per entry
+    (entry_memo) so that a live rebuild joins the rows of unchanged entries."""
+    memo = entry_memo(ctx.catalog, "entries index row")
+    rows = "".join(memoized(memo, entry, None, functools.partial(_index_row, entry))
+                   for entry in sorted(ctx.catalog, key=lambda e: e.label.lower()))
+    ctx.render("entries/index.md", "entries_index.md.j2", count=len(ctx.catalog),
+               rows=Markup(rows))
+
+
+def _index_row(entry: Entry) -> str:
+    e = escape
+    aliases = (f' <span class="as-muted">({", ".join(e(a) for a in entry.aliases)})</span>'
+               if entry.aliases else "")
+    return (f'<tr><td><a href="{e(entry.id)}.html">{e(entry.name)}</a>{aliases}</td>'
+            f'<td>{e(entry.kind)}</td><td>{e(entry.year)}</td><td><code>{e(entry.id)}</code>'
+            "</td></tr>\n")
 
 
 def entry_inputs(ctx: PageContext) -> tuple:
