@@ -37,7 +37,9 @@ def marker(name: str) -> Markup:
     block of its own."""
     if not _NAME.match(name):
         raise ValueError(f"a deferred block's name must match {_NAME.pattern}: {name!r}")
-    return Markup(f"\n\n{begin(name)}{end(name)}\n\n")
+    # Each marker a block of its own: Python-Markdown moves the second of two comments on one
+    # line to the end of the page.
+    return Markup(f"\n\n{begin(name)}\n\n{end(name)}\n\n")
 
 
 def html_path(relative: str) -> str:
