@@ -3,6 +3,8 @@ controls run as settings of the judges; a bug in a stage stops the run with one 
 
 from __future__ import annotations
 
+import dataclasses
+
 import yaml
 from fake_server import FakeServer
 from pipeline_helpers import read_jsonl, write_jsonl
@@ -149,8 +151,8 @@ def test_entry_run_block_errors_point_at_the_entry(catalog, tmp_path):
     (folder / "ultrafeedback.yaml").write_text(
         text + f"run:\n  config:\n    {pairing}: {{ties: maybe}}\n    llm_jduge: {{}}\n")
     line = len(text.splitlines()) + 3
-    fake = type(entry)(**{**entry.__dict__, "run": {"config": {
-        pairing: {"ties": "maybe"}, "llm_jduge": {}}}})
+    fake = dataclasses.replace(entry, run={"config": {
+        pairing: {"ties": "maybe"}, "llm_jduge": {}}})
     shim = type("C", (), {"taxonomy": catalog.taxonomy, "root": tmp_path})()
     try:
         from_entry(fake, shim)
