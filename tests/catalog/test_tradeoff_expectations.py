@@ -158,12 +158,13 @@ def test_derived_profile_meets_the_expert_reading(catalog, entry_id, dimension, 
 def test_coverage_summary_counts_what_explain_prints(catalog):
     """`explain --summary` counts the JSON document of `explain --format json`; recount the
     same pairs from the profiles, independently of that code."""
-    from alignscape.commands._coverage import deciding_stages, summarise
+    from alignscape.commands._coverage import summarise
     from alignscape.commands.explain import _document
 
     document = {"entries": [_document(catalog, e) for e in catalog]}
-    summary = summarise(document, catalog.tradeoffs.levels,
-                        deciding_stages(catalog.tradeoffs.dimensions))
+    summary = summarise(document, catalog.tradeoffs.levels)
+    printed = {(doc["id"], item["dimension"]): item["status"]
+               for doc in document["entries"] for item in doc["tradeoffs"]}
     dims = catalog.tradeoffs.dimensions
     decided_by = {"bias_risk": {"evaluation"}}  # its three components are evaluation's
     recount: dict[tuple[str, str], int] = {}
@@ -178,6 +179,8 @@ def test_coverage_summary_counts_what_explain_prints(catalog):
                 status = "not_applicable"
             else:
                 status = "unknown"
+            assert printed[entry.id, dim] == (
+                "determined" if explanation.level else status), (entry.id, dim)
             recount[dim, status] = recount.get((dim, status), 0) + 1
     for dim, row in summary["dimensions"].items():
         for key in (*catalog.tradeoffs.levels, "set_by_data", "not_applicable", "unknown"):

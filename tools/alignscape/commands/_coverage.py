@@ -1,47 +1,20 @@
-"""How many (entry, dimension) pairs carry a determined level, counted from the very document
-`alignscape explain --format json` prints, so the summary and the JSON can never disagree."""
+"""How many (entry, dimension) pairs carry a determined level, counted from the `status` of
+each pair in the very document `alignscape explain --format json` prints, so the summary and
+the JSON can never disagree."""
 
 from __future__ import annotations
 
 STATUSES = ("determined", "set_by_data", "not_applicable", "unknown")
 
 
-def deciding_stages(dimensions) -> dict[str, frozenset[str]]:
-    """The stages whose choices decide each dimension; an aggregate's are its components'."""
-    out = {d.id: frozenset(d.stages) for d in dimensions.values() if not d.aggregate}
-    for d in dimensions.values():
-        if d.aggregate:
-            out[d.id] = frozenset().union(*(out[c] for c in d.aggregate))
-    return out
-
-
-def status_of(item: dict, not_applicable: frozenset[str] = frozenset(),
-              stages: frozenset[str] = frozenset()) -> str:
-    # An override or an aggregate with a level is as determined as a derived one: the three
-    # sources differ in where the level comes from, not in whether a query can compare it.
-    if item["level"] is not None:
-        return "determined"
-    if item["source"] == "set_by_data":
-        return "set_by_data"
-    # Unknown because the entry itself says every stage deciding the dimension does not apply
-    # to it (an SFT loss has no judge): counted apart, and never as determined.
-    if stages and stages <= not_applicable:
-        return "not_applicable"
-    return "unknown"
-
-
-def summarise(document: dict, levels: tuple[str, ...],
-              stages: dict[str, frozenset[str]] | None = None) -> dict:
+def summarise(document: dict, levels: tuple[str, ...]) -> dict:
     """Counts per dimension of each status and of each determined level, and the totals."""
-    stages = stages or {}
     dimensions: dict[str, dict[str, int]] = {}
     for entry in document["entries"]:
-        not_applicable = frozenset(entry.get("not_applicable", ()))
         for item in entry["tradeoffs"]:
             row = dimensions.setdefault(
                 item["dimension"], dict.fromkeys((*levels, *STATUSES), 0))
-            row[status_of(item, not_applicable,
-                          stages.get(item["dimension"], frozenset()))] += 1
+            row[item["status"]] += 1
             if item["level"] is not None:
                 row[item["level"]] += 1
     total = dict.fromkeys((*levels, *STATUSES), 0)

@@ -18,8 +18,8 @@ def register(sub) -> None:
     parser.add_argument("id", nargs="?", help="an entry id (default: every entry)")
     parser.add_argument("--format", choices=["text", "json"], default="text")
     parser.add_argument("--summary", action="store_true",
-                        help="count, per dimension, the pairs at each level, set by the data "
-                        "and unknown (over every entry, or over ID alone)")
+                        help="count, per dimension, the pairs at each level, set by the data, "
+                        "not applicable and unknown (over every entry, or over ID alone)")
     add_cache_flag(parser)
     parser.set_defaults(handler=run)
 
@@ -46,20 +46,16 @@ def run(args) -> int:
 
 def _document(catalog, entry) -> dict:
     from alignscape.query.analysis import explain
-    from alignscape.taxonomy.tradeoffs import STAGES
 
-    not_applicable = {s: " ".join(entry.not_applicable(s).split()) for s in STAGES
-                      if entry.not_applicable(s)}
     return {"id": entry.id, "open_stages": entry.open_stages,
-            "not_applicable": not_applicable, "tradeoffs": explain(catalog, entry)}
+            "not_applicable": entry.not_applicable_stages, "tradeoffs": explain(catalog, entry)}
 
 
 def _summary(args, catalog) -> int:
-    from alignscape.commands._coverage import deciding_stages, summarise, summary_text
+    from alignscape.commands._coverage import summarise, summary_text
 
     entries = [entry_or_exit(catalog, args.id, "explain")] if args.id else list(catalog)
     document = {"entries": [_document(catalog, e) for e in entries]}
-    summary = summarise(document, catalog.tradeoffs.levels,
-                        deciding_stages(catalog.tradeoffs.dimensions))
+    summary = summarise(document, catalog.tradeoffs.levels)
     print(json.dumps(summary, indent=1) if args.format == "json" else summary_text(summary))
     return 0

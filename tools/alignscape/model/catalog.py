@@ -65,7 +65,8 @@ class Catalog:
     def profile(self, entry: Entry | str) -> dict[str, LevelExplanation]:
         entry = self.entries[entry] if isinstance(entry, str) else entry
         return self.tradeoffs.profile(entry.options, entry.tradeoff_overrides, kind=entry.kind,
-                                      open_stages=entry.open_stages)
+                                      open_stages=entry.open_stages,
+                                      not_applicable=entry.not_applicable_stages)
 
     def built_upon_by(self, entry_id: str) -> list[Entry]:
         return [e for e in self if entry_id in e.builds_on]

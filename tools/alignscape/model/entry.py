@@ -74,6 +74,12 @@ class Entry:
         return self.stage(stage).get("not_applicable")
 
     @functools.cached_property
+    def not_applicable_stages(self) -> dict[str, str]:
+        """Each stage the entry says does not apply to it, with its reason (one line)."""
+        return {s: " ".join(self.not_applicable(s).split()) for s in STAGES
+                if self.not_applicable(s)}
+
+    @functools.cached_property
     def options(self) -> frozenset[str]:
         """Every chosen option as group.dimension.option (made once: profiles, indexes and
         pages ask for it many times per entry)."""

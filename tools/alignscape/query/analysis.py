@@ -112,7 +112,9 @@ def similar(catalog, entry_id: str, limit: int = 10, within=None) -> list[Simila
 def explain(catalog, entry) -> list[dict]:
     """Every trade-off level of an entry with the rules behind it, as data: the rules that set
     it, those a higher-priority rule superseded, the shifts, an override, or why it is set by
-    the data or unknown."""
+    the data, not applicable or unknown. `status` is what coverage counts: determined,
+    set_by_data, not_applicable (every stage deciding the dimension is one the entry says does
+    not apply to it) or unknown."""
     out = []
     dims = catalog.tradeoffs.dimensions
     for dim_id, explanation in catalog.profile(entry).items():
@@ -120,7 +122,8 @@ def explain(catalog, entry) -> list[dict]:
         out.append({
             "dimension": dim_id, "label": dim.label, "better": dim.better,
             "combine": dim.combine, "level": explanation.level,
-            "source": explanation.source, "derived_level": explanation.derived_level,
+            "status": explanation.status, "source": explanation.source,
+            "derived_level": explanation.derived_level,
             "implied_by": [_effect(e) for e in explanation.implied_by],
             "shifted_by": [_effect(e) for e in explanation.shifted_by],
             "superseded": [dict(_effect(e), because=why) for e, why in explanation.superseded],
@@ -131,6 +134,10 @@ def explain(catalog, entry) -> list[dict]:
                          if explanation.source == "override" else None),
         })
     return out
+
+
+STATUS_WORDS = {"set_by_data": "set by the data", "not_applicable": "not applicable",
+                "unknown": "unknown"}
 
 
 def _effect(effect) -> dict:
@@ -153,15 +160,13 @@ def explain_text(catalog, entry) -> str:
         lines.append("")
     cited: list[str] = []
     items = explain(catalog, entry)
-    missing = {i["dimension"]: "set by the data" if i["source"] == "set_by_data" else "unknown"
-               for i in items if i["level"] is None}
+    missing = {i["dimension"]: STATUS_WORDS[i["status"]] for i in items if i["level"] is None}
     for item in items:
         head = f"{item['dimension']}: "
         better = f"{item['better']} is better"
         if item["level"] is None:
-            status = "set by the data" if item["source"] == "set_by_data" else "unknown"
-            lines.append(head + f"{status} ({item['reason']}; a comparison on it never "
-                         "matches)")
+            lines.append(head + f"{STATUS_WORDS[item['status']]} ({item['reason']}; a "
+                         "comparison on it never matches)")
             continue
         if item["source"] == "override":
             derived = item["derived_level"] or (

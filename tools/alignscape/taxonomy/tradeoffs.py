@@ -17,7 +17,9 @@ Precedence, per dimension, in this order:
 4. the shifts whose conditions hold are added and the result is clamped to the scale;
 5. with no setting rule, the level is *set by the data* when a stage that decides the dimension
    is open, and *unknown* otherwise, each with the reason; a recorded gap (a choice the
-   literature gives no level for on this dimension, with why) words the reason of an unknown.
+   literature gives no level for on this dimension, with why) words the reason of an unknown,
+   and an unknown whose deciding stages the entry says do not apply (an SFT set with no judge)
+   quotes the entry's note and has the status *not applicable*.
 An aggregate dimension (evaluator bias) takes the worst of its component dimensions; while a
 component is undetermined it is undetermined too, unless a known component already sits at the
 worst end of the scale.
@@ -117,6 +119,19 @@ class LevelExplanation:
     override_cite: tuple[str, ...] = ()
     reason: str = ""  # why a level is set by the data or unknown
     gaps: list[Gap] = field(default_factory=list)  # the recorded gaps that word an unknown
+    # every stage deciding the dimension is one the entry says does not apply to it
+    not_applicable: bool = False
+
+    @property
+    def status(self) -> str:
+        """determined | set_by_data | not_applicable | unknown: what coverage counts. An
+        override or an aggregate with a level is as determined as a derived one; the sources
+        differ in where a level comes from, not in whether a query can compare it."""
+        if self.level is not None:
+            return "determined"
+        if self.source == "set_by_data":
+            return "set_by_data"
+        return "not_applicable" if self.not_applicable else "unknown"
 
 
 def _set(values) -> frozenset[str]:
@@ -175,17 +190,20 @@ class Tradeoffs:
         return self._by_dimension.get(dimension, [])
 
     def profile(self, options: frozenset[str] | set[str], overrides: dict | None = None, *,
-                kind: str | None = None,
-                open_stages: dict[str, str] | None = None) -> dict[str, LevelExplanation]:
+                kind: str | None = None, open_stages: dict[str, str] | None = None,
+                not_applicable: dict[str, str] | None = None) -> dict[str, LevelExplanation]:
         """The level of every dimension for an entry with these choices, explained.
 
-        open_stages maps a stage the method leaves to the data to the entry's note on it."""
+        open_stages maps a stage the method leaves to the data to the entry's note on it;
+        not_applicable a stage the entry says does not apply to it to the entry's reason."""
         overrides = overrides or {}
         open_stages = open_stages or {}
+        not_applicable = not_applicable or {}
         context = frozenset(options) | {f"{stage}.open" for stage in open_stages}
         out: dict[str, LevelExplanation] = {}
         for dim_id in self._order:
-            explanation = self._derive(self.dimensions[dim_id], context, kind, open_stages, out)
+            explanation = self._derive(self.dimensions[dim_id], context, kind, open_stages,
+                                       not_applicable, out)
             if dim_id in overrides:
                 override = overrides[dim_id]
                 explanation.level = override["level"]
@@ -195,7 +213,8 @@ class Tradeoffs:
             out[dim_id] = explanation
         return {d: out[d] for d in self.dimensions}
 
-    def _derive(self, dim: TradeoffDimension, context, kind, open_stages, done):
+    def _derive(self, dim: TradeoffDimension, context, kind, open_stages, not_applicable,
+                done):
         if dim.aggregate:
             return self._aggregate(dim, done)
         # The option test first, inline: most rules name an option the entry does not choose.
@@ -203,7 +222,7 @@ class Tradeoffs:
                    if e.option in context and e.holds(context, kind)]
         setters = [e for e in holding if e.level]
         if not setters:
-            return self._undetermined(dim, context, kind, open_stages)
+            return self._undetermined(dim, context, kind, open_stages, not_applicable)
         top = max(e.priority for e in setters)
         applied = [e for e in setters if e.priority == top]
         winner = applied[0].id
@@ -232,17 +251,19 @@ class Tradeoffs:
         unknown = [c for c in missing if done[c].source == "unknown"]
         source = "unknown" if unknown else "set_by_data"
         first = unknown[0] if unknown else missing[0]
-        status = "unknown" if unknown else "set by the data"
+        status = ("not applicable" if done[first].not_applicable else "unknown") if unknown \
+            else "set by the data"
         best = 0 if dim.combine == "max" else len(self.levels) - 1
         bound = (f"; the known components give at least {self.levels[worst]}"
                  if known and worst != best else "")
         return LevelExplanation(
             dim.id, None, source, components=components,
+            not_applicable=bool(unknown) and all(done[c].not_applicable for c in unknown),
             reason=f"it is the worst of {', '.join(dim.aggregate)}, and {first} is {status} "
             f"({done[first].reason}){bound}")
 
-    def _undetermined(self, dim: TradeoffDimension, context, kind,
-                      open_stages) -> LevelExplanation:
+    def _undetermined(self, dim: TradeoffDimension, context, kind, open_stages,
+                      not_applicable) -> LevelExplanation:
         open_here = [s for s in dim.stages if s in open_stages]
         if open_here:
             stage = open_here[0]
@@ -257,6 +278,14 @@ class Tradeoffs:
                 dim.id, None, "unknown", gaps=gaps,
                 reason="no rule sets it: " + "; ".join(
                     g.why + (f" [{', '.join(g.cite)}]" if g.cite else "") for g in gaps))
+        if dim.stages and all(s in not_applicable for s in dim.stages):
+            # The entry says so with its own reason, which is the reason no rule on a judge's
+            # cost, noise or bias can apply.
+            return LevelExplanation(
+                dim.id, None, "unknown", not_applicable=True,
+                reason=f"the entry says its {' and '.join(dim.stages)} does not apply: "
+                + "; ".join(not_applicable[s].rstrip(". ") for s in dim.stages)
+                + "; no rule on its other choices sets this dimension")
         looked_at = sorted(o for o in context if o.split(".")[0] in (dim.stages or STAGES))
         if dim.stages == ("evaluation",) and not any(
                 o.startswith("evaluation.evaluators.") for o in context):
