@@ -48,6 +48,11 @@ EXPECTED = [
     ("deepseek_r1", "annotation_cost", "low", "answers are checked by rules", "deepseekai2025r1"),
     ("rlvr", "reproducibility", "high", "deterministic answer checks", "lambert2024tulu3"),
     ("rlvr", "reward_hacking_risk", "low", "a correct final answer is hard to fake", "lambert2024tulu3"),
+    # The verifier labels the steps, but PPO optimises the process reward model trained on them.
+    ("math_shepherd", "reward_hacking_risk", "high", "a learned PRM used as the online reward is exploited by repeating correct but unnecessary steps", "gao2024designingreward"),
+    ("pav", "reward_hacking_risk", "medium", "progress (advantage) rewards telescope to a bounded total, the fix for summed process rewards", "setlur2024pav"),
+    ("rlcd", "reward_hacking_risk", "high", "PPO optimises the preference model fitted to the constructed pairs, a learned proxy", "gao2022scaling"),
+    ("prm800k", "reward_hacking_risk", "low", "human step labels used to rerank, not as an online reward", "lightman2023verify"),
     ("math_shepherd", "annotation_cost", "low", "process labels from automatic rollouts", "wang2023mathshepherd"),
     ("prm800k", "annotation_cost", "high", "human labelers grade every step", "lightman2023verify"),
     ("shp", "annotation_cost", "low", "Reddit votes cost no annotation", "ethayarajh2021vusable"),
