@@ -44,7 +44,10 @@ def reply(messages: list[dict], seed=None, temperature=0.0, vary=False) -> str:
     if "Identify specific ways" in text:
         return "The response could be more specific."
     if "Rewrite the response so that it addresses the critique" in text:
-        return "A revised and more specific response. " + text[-60:].replace("\n", " ")
+        revised = "A revised and more specific response. " + text[-60:].replace("\n", " ")
+        # With varied answers, a revision states a final answer as a real model's revised
+        # solution does, so an answer check can verify it (Step-DPO's rectified steps).
+        return revised + (f" The answer is {_h(text) % 3 + 3}." if vary else "")
     if "Continue the solution" in text:
         return "Then we add the numbers.\n\nThe answer is " + ("4" if _h(text + str(seed)) % 2
                                                                else "5")
