@@ -59,13 +59,15 @@ def test_pairwise_rows_without_pairing_are_refused():
 def test_fixed_entries_build_and_say_why(catalog):
     from alignscape.pipeline.entry_recipe import from_entry
 
-    west = from_entry(catalog["west_of_n"], catalog)
-    assert "synthesis.selection.best_of_n" not in [s.use for s in west.stages]
-    assert any("West-of-N's best-of-N" in n for n in west.notes)
-    # Imported annotations run before the other evaluators, which judge their corrections.
-    step = [s.use for s in from_entry(catalog["step_dpo"], catalog).stages]
-    assert step.index("evaluation.evaluators.human") < \
-        step.index("evaluation.evaluators.rule_verifier")
+    # An entry's run.skip drops the stage and says why in the recipe's notes.
+    kimi = from_entry(catalog["kimi_k15"], catalog)
+    assert "synthesis.selection.best_of_n" not in [s.use for s in kimi.stages]
+    assert any("best_of_n not run: shortest rejection sampling" in n for n in kimi.notes)
+    # Imported annotations run before the other evaluators, which judge what they import
+    # (PRM800K's human step labels, then the final-answer check).
+    prm = [s.use for s in from_entry(catalog["prm800k"], catalog).stages]
+    assert prm.index("evaluation.evaluators.human") < \
+        prm.index("evaluation.evaluators.rule_verifier")
     # Issue 16: the aggregation a recipe promises is a stage of it.
     entry = catalog["self_rewarding"]
     sr = [s.use for s in from_entry(entry, catalog).stages]
