@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from alignscape.querylang import suggest
+from alignscape.taxonomy.tradeoffs import STATUS_WORDS
 
 
 class AnalysisError(ValueError):
@@ -134,10 +135,6 @@ def explain(catalog, entry) -> list[dict]:
                          if explanation.source == "override" else None),
         })
     return out
-
-
-STATUS_WORDS = {"set_by_data": "set by the data", "not_applicable": "not applicable",
-                "unknown": "unknown"}
 
 
 def _effect(effect) -> dict:

@@ -31,6 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 STAGES = ("synthesis", "evaluation", "instantiation")
+# How explanations and the CLI word each status of a pair that has no level.
+STATUS_WORDS = {"set_by_data": "set by the data", "not_applicable": "not applicable",
+                "unknown": "unknown"}
 
 
 class _Conditioned:
@@ -251,15 +254,14 @@ class Tradeoffs:
         unknown = [c for c in missing if done[c].source == "unknown"]
         source = "unknown" if unknown else "set_by_data"
         first = unknown[0] if unknown else missing[0]
-        status = ("not applicable" if done[first].not_applicable else "unknown") if unknown \
-            else "set by the data"
         best = 0 if dim.combine == "max" else len(self.levels) - 1
         bound = (f"; the known components give at least {self.levels[worst]}"
                  if known and worst != best else "")
         return LevelExplanation(
             dim.id, None, source, components=components,
             not_applicable=bool(unknown) and all(done[c].not_applicable for c in unknown),
-            reason=f"it is the worst of {', '.join(dim.aggregate)}, and {first} is {status} "
+            reason=f"it is the worst of {', '.join(dim.aggregate)}, and {first} is "
+            f"{STATUS_WORDS[done[first].status]} "
             f"({done[first].reason}){bound}")
 
     def _undetermined(self, dim: TradeoffDimension, context, kind, open_stages,
